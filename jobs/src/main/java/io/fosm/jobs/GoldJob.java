@@ -1,0 +1,21 @@
+package io.fosm.jobs;
+
+import io.fosm.config.FosmConfig;
+import io.fosm.lakehouse.Gold;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code fosm gold}: windowed features; see {@link Gold}. */
+final class GoldJob {
+  private GoldJob() {}
+
+  static int run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
+    long t0 = System.nanoTime();
+    Gold.Result r = Gold.run(spark, config, date);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("gold: %d windows %s%s in %.1f s (%.0f windows/s)%n", r.windows(), r.windowsByLabel(),
+        r.labelled() ? "" : " (no event log: unlabelled)", seconds, r.windows() / seconds);
+    return 0;
+  }
+}

@@ -1,0 +1,127 @@
+package io.fosm.quality;
+
+import static io.fosm.lakehouse.Columns.*;
+
+import com.amazon.deequ.VerificationResult;
+import com.amazon.deequ.VerificationRunBuilder;
+import com.amazon.deequ.VerificationSuite;
+import com.amazon.deequ.checks.Check;
+import com.amazon.deequ.checks.CheckLevel;
+import com.amazon.deequ.checks.CheckResult;
+import com.amazon.deequ.constraints.ConstraintResult;
+import com.amazon.deequ.metrics.Metric;
+import com.amazon.deequ.repository.ResultKey;
+import com.amazon.deequ.repository.fs.FileSystemMetricsRepository;
+import io.fosm.config.FosmConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import scala.Function1;
+import scala.Option;
+import scala.collection.JavaConverters;
+
+/**
+ * The Deequ gate of the silver write-audit-publish step. It says what must hold of a staged batch, declaratively:
+ * the batch is not empty, at most {@code silver.max_quarantine_fraction} of its rows were quarantined, and the rows
+ * to publish have complete keys, unique keys, channels and sample rates in range. Every run's metrics go to the
+ * lakehouse's Deequ metrics repository, tagged with the batch, so quality can be tracked over time.
+ *
+ * <p>Cost: two passes over the staged batch (one per suite) plus one aggregation on the key for uniqueness.
+ */
+public final class SilverChecks {
+  private SilverChecks() {}
+
+  /** Audits a staged batch (valid rows have a null {@code reason}) and stores the metrics. */
+  public static QualityReport audit(SparkSession spark, Dataset<Row> staged, FosmConfig config, String batchTag,
+                                    String metricsRepositoryPath) {
+    double maxQuarantine = config.silver().maxQuarantineFraction();
+    int maxChannels = config.fibers().values().stream().mapToInt(f -> f.channels()).max().orElse(1);
+
+    Check batch = new Check(CheckLevel.Error(), "batch", emptyConstraints())
+        .hasSize(atLeast(1), hint("batch has at least one row"))
+        .satisfies(REASON + " IS NULL", "valid fraction", atLeast(1.0 - maxQuarantine),
+            hint("at least " + pct(1.0 - maxQuarantine) + " of rows pass validation (silver.max_quarantine_fraction = "
+                + maxQuarantine + ")"),
+            scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
+
+    Check published = new Check(CheckLevel.Error(), "published rows", emptyConstraints())
+        .isComplete(FIBER_ID, hint("fiber_id is never null"), Option.empty())
+        .isComplete(CHANNEL, hint("channel is never null"), Option.empty())
+        .isComplete(CHUNK_START, hint("chunk_start is never null"), Option.empty())
+        .isComplete(SAMPLES, hint("samples is never null"), Option.empty())
+        .hasUniqueness(JavaConverters.asScalaBuffer(List.of(FIBER_ID, CHANNEL, CHUNK_START)).toSeq(), exactly(1.0),
+            hint("(fiber_id, channel, chunk_start) is unique"))
+        .hasMin(CHANNEL, atLeast(0), hint("channel >= 0"), Option.empty())
+        .hasMax(CHANNEL, atMost(maxChannels - 1), hint("channel < " + maxChannels), Option.empty())
+        .hasMin(SAMPLE_RATE, above(0), hint("sample_rate > 0"), Option.empty());
+
+    FileSystemMetricsRepository repository = new FileSystemMetricsRepository(spark, metricsRepositoryPath);
+    long now = System.currentTimeMillis();
+    List<QualityReport.Finding> findings = new ArrayList<>();
+    boolean passed = run(staged, batch, repository, key(now, batchTag, "staged"), findings);
+    Dataset<Row> valid = staged.filter(staged.col(REASON).isNull());
+    passed &= run(valid, published, repository, key(now, batchTag, "published"), findings);
+    return new QualityReport(batchTag, passed, List.copyOf(findings));
+  }
+
+  private static boolean run(Dataset<Row> data, Check check, FileSystemMetricsRepository repository, ResultKey key,
+                             List<QualityReport.Finding> findings) {
+    VerificationRunBuilder builder = new VerificationSuite().onData(data).addCheck(check);
+    VerificationResult result = builder.useRepository(repository).saveOrAppendResult(key).run();
+    for (CheckResult checkResult : JavaConverters.asJavaCollection(result.checkResults().values())) {
+      for (ConstraintResult cr : JavaConverters.asJavaCollection(checkResult.constraintResults())) {
+        String measured = cr.metric().isDefined() ? measured(cr.metric().get()) : "n/a";
+        String message = cr.message().isDefined() ? cr.message().get() : "";
+        String rule = message.contains("!") ? message.substring(message.lastIndexOf('!') + 1).trim() : "";
+        findings.add(new QualityReport.Finding(checkResult.check().description(),
+            rule.isEmpty() ? cr.constraint().toString() : rule, cr.status().toString(), measured, message));
+      }
+    }
+    return result.status().toString().equals("Success");
+  }
+
+  private static String measured(Metric<?> metric) {
+    scala.util.Try<?> value = metric.value();
+    if (value.isFailure()) {
+      return "error: " + value.failed().get().getMessage();
+    }
+    Object v = value.get();
+    return v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d) : String.valueOf(v);
+  }
+
+  private static ResultKey key(long time, String batchTag, String stage) {
+    return new ResultKey(time, JavaConverters.mapAsScalaMap(Map.of("table", "silver", "batch", batchTag,
+        "stage", stage)).toMap(scala.Predef$.MODULE$.$conforms()));
+  }
+
+  private static scala.collection.Seq<com.amazon.deequ.constraints.Constraint> emptyConstraints() {
+    return JavaConverters.asScalaBuffer(new ArrayList<com.amazon.deequ.constraints.Constraint>()).toSeq();
+  }
+
+  private static Option<String> hint(String text) {
+    return Option.apply(text);
+  }
+
+  private static String pct(double fraction) {
+    return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * fraction);
+  }
+
+  private static Function1<Object, Object> atLeast(double min) {
+    return v -> ((Number) v).doubleValue() >= min;
+  }
+
+  private static Function1<Object, Object> atMost(double max) {
+    return v -> ((Number) v).doubleValue() <= max;
+  }
+
+  private static Function1<Object, Object> above(double min) {
+    return v -> ((Number) v).doubleValue() > min;
+  }
+
+  private static Function1<Object, Object> exactly(double expected) {
+    return v -> ((Number) v).doubleValue() == expected;
+  }
+}
