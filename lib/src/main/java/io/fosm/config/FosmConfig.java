@@ -98,7 +98,7 @@ public record FosmConfig(
     }
 
     double positive(String key) {
-      double v = number(key);
+      double v = number(key, "a positive number");
       if (!(v > 0) || Double.isInfinite(v)) {
         throw fail(key, src.raw(key), "a positive number");
       }
@@ -106,7 +106,7 @@ public record FosmConfig(
     }
 
     double fraction(String key) {
-      double v = number(key);
+      double v = number(key, "a fraction between 0 and 1");
       if (!(v >= 0 && v <= 1)) {
         throw fail(key, src.raw(key), "a fraction between 0 and 1");
       }
@@ -126,12 +126,12 @@ public record FosmConfig(
       }
     }
 
-    double number(String key) {
+    double number(String key, String expected) {
       String v = src.raw(key);
       try {
         return Double.parseDouble(v == null ? "" : v.trim());
       } catch (NumberFormatException e) {
-        throw fail(key, v, "a number");
+        throw fail(key, v, expected);
       }
     }
 

@@ -48,7 +48,7 @@ public final class Bronze {
   public static final String FILE_EXTENSION = ".fosf";
 
   /** Schema of decoded files: chunk fields (null for a bad file) plus file metadata and the failure reason. */
-  static final StructType DECODED = Schemas.CHUNK.add(SOURCE_FILE, DataTypes.StringType, false)
+  static final StructType DECODED = Schemas.nullable(Schemas.CHUNK).add(SOURCE_FILE, DataTypes.StringType, false)
       .add(FILE_SIZE, DataTypes.LongType, false)
       .add(REASON, DataTypes.StringType, true)
       .add(DETAIL, DataTypes.StringType, true)
@@ -114,7 +114,7 @@ public final class Bronze {
     try {
       records = ChunkCodec.decodeFile(content);
     } catch (MalformedRecordException e) {
-      return Collections.singletonList(failure(path, length, e.reason(), e.getMessage(), content)).iterator();
+      return Collections.singletonList(failure(path, length, e.reasonCode(), e.getMessage(), content)).iterator();
     }
     List<Row> rows = new ArrayList<>(records.size());
     for (ChunkRecord r : records) {

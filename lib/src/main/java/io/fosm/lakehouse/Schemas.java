@@ -62,6 +62,15 @@ public final class Schemas {
       field(PEAK_AMPLITUDE, DataTypes.DoubleType, true),
       field(DRIFT, DataTypes.BooleanType, true)});
 
+  /** The same fields, all nullable (for rows that carry either a record or a failure). */
+  public static StructType nullable(StructType schema) {
+    StructField[] fields = schema.fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      fields[i] = field(fields[i].name(), fields[i].dataType(), true);
+    }
+    return new StructType(fields);
+  }
+
   /** The key of a chunk: at most one silver row per key. */
   public static final String[] CHUNK_KEY = {FIBER_ID, CHANNEL, CHUNK_START};
 }

@@ -27,7 +27,7 @@ public record QualityReport(String batch, boolean passed, List<Finding> findings
     for (Finding f : findings.stream().sorted((a, b) -> Boolean.compare(b.failed(), a.failed())).toList()) {
       sb.append(f.failed() ? "  FAIL " : "  ok   ").append(f.check()).append(": ").append(f.rule())
           .append(" (measured ").append(f.measured()).append(')');
-      if (f.failed() && !f.message().isEmpty()) {
+      if (f.failed() && !f.message().isEmpty() && !f.message().contains(f.rule())) {
         sb.append(" - ").append(f.message());
       }
       sb.append('\n');
