@@ -1,14 +1,14 @@
 package io.fosm.config;
 
 import java.io.Serializable;
-import java.util.Optional;
 
 /**
  * One registered fiber: how many channels it has, its sample rate and channel spacing, and the optional filters
- * silver applies to its chunks.
+ * silver applies to its chunks ({@code bandpass} and {@code savgol} are null when not configured; plain fields rather
+ * than Optionals because the spec travels to executors and Optional is not serializable).
  */
 public record FiberSpec(String fiberId, int channels, double sampleRate, double spacingM,
-                        Optional<BandpassSpec> bandpass, Optional<SavgolSpec> savgol) implements Serializable {
+                        BandpassSpec bandpass, SavgolSpec savgol) implements Serializable {
 
   /** Butterworth band-pass settings. */
   public record BandpassSpec(double lowHz, double highHz, int order) implements Serializable {}
@@ -18,6 +18,11 @@ public record FiberSpec(String fiberId, int channels, double sampleRate, double 
 
   /** A fiber without filters. */
   public static FiberSpec of(String fiberId, int channels, double sampleRate) {
-    return new FiberSpec(fiberId, channels, sampleRate, 1.0, Optional.empty(), Optional.empty());
+    return new FiberSpec(fiberId, channels, sampleRate, 1.0, null, null);
+  }
+
+  /** Whether silver filters this fiber's chunks. */
+  public boolean hasFilters() {
+    return bandpass != null || savgol != null;
   }
 }

@@ -181,7 +181,7 @@ public record FosmConfig(
       int channels = (int) longAtLeast(prefix + "channels", 1);
       double fs = src.raw(prefix + "sample_rate") == null ? 1000.0 : positive(prefix + "sample_rate");
       double spacing = src.raw(prefix + "spacing_m") == null ? 1.0 : positive(prefix + "spacing_m");
-      Optional<FiberSpec.BandpassSpec> bandpass = Optional.empty();
+      FiberSpec.BandpassSpec bandpass = null;
       String bp = src.raw(prefix + "filter.bandpass");
       if (bp != null && !bp.isBlank()) {
         String[] p = bp.split(",");
@@ -192,13 +192,13 @@ public record FosmConfig(
           if (p.length > 3 || !(lo > 0) || !(hi > lo) || hi >= fs / 2 || order < 1 || order > 10) {
             throw new NumberFormatException();
           }
-          bandpass = Optional.of(new FiberSpec.BandpassSpec(lo, hi, order));
+          bandpass = new FiberSpec.BandpassSpec(lo, hi, order);
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
           throw fail(prefix + "filter.bandpass", bp,
               "low,high[,order] in Hz with 0 < low < high < " + fs / 2 + " (Nyquist) and order 1..10");
         }
       }
-      Optional<FiberSpec.SavgolSpec> savgol = Optional.empty();
+      FiberSpec.SavgolSpec savgol = null;
       String sg = src.raw(prefix + "filter.savgol");
       if (sg != null && !sg.isBlank()) {
         String[] p = sg.split(",");
@@ -208,7 +208,7 @@ public record FosmConfig(
           if (p.length != 2 || w < 3 || w % 2 == 0 || order < 0 || order >= w) {
             throw new NumberFormatException();
           }
-          savgol = Optional.of(new FiberSpec.SavgolSpec(w, order));
+          savgol = new FiberSpec.SavgolSpec(w, order);
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
           throw fail(prefix + "filter.savgol", sg, "window,polyorder with an odd window >= 3 and polyorder < window");
         }

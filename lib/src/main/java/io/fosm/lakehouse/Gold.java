@@ -71,7 +71,6 @@ public final class Gold {
         .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType)));
     String goldPath = Tables.GOLD_FEATURES.path(config);
     labelled.write().format("delta").mode("overwrite").option("partitionOverwriteMode", "dynamic")
-        .option("overwriteSchema", Delta.exists(spark, goldPath) ? "false" : "true")
         .partitionBy(FIBER_ID, EVENT_DATE).save(goldPath);
 
     Sessions.describe(spark, "fosm-gold", "gold: count windows by label");
@@ -105,17 +104,18 @@ public final class Gold {
 
   /** Feature names for the configured windows and bands at a sample rate (stable order). */
   public static String[] featureNames(FosmConfig config, double sampleRate) {
-    return FeatureExtractor.featureNames(featureConfig(config, sampleRate));
+    return FeatureExtractor.featureNames(featureConfig(config.gold(), sampleRate));
   }
 
-  static FeatureConfig featureConfig(FosmConfig config, double sampleRate) {
+  /** The DSP settings of the configured gold windows at a sample rate (bands above Nyquist are clipped). */
+  public static FeatureConfig featureConfig(FosmConfig.Gold gold, double sampleRate) {
     List<Band> bands = new ArrayList<>();
-    for (double[] b : config.gold().bands()) {
+    for (double[] b : gold.bands()) {
       if (b[0] < sampleRate / 2) {
         bands.add(new Band(b[0], Math.min(b[1], sampleRate / 2)));
       }
     }
-    return FeatureConfig.of(sampleRate, config.gold().windowSeconds(), config.gold().hopSeconds(), bands);
+    return FeatureConfig.of(sampleRate, gold.windowSeconds(), gold.hopSeconds(), bands);
   }
 
   /** Schema of the windows before spatial context and labels. */
@@ -143,7 +143,7 @@ public final class Gold {
     StructType schema = windowSchema(names);
     int partitions = config.gold().partitions() > 0 ? config.gold().partitions()
         : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-    WindowFeatures fn = new WindowFeatures(config, names.length);
+    WindowFeatures fn = new WindowFeatures(config.gold(), names.length);
     return chunks.select(ChunkBean.projection())
         .repartition(partitions, col("fiberId"), col("channel"))
         .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
@@ -153,11 +153,11 @@ public final class Gold {
 
   /** The mapPartitions body: one stitcher per channel run, one extractor per sample rate, buffers reused. */
   static final class WindowFeatures implements MapPartitionsFunction<ChunkBean, Row>, Serializable {
-    private final FosmConfig config;
+    private final FosmConfig.Gold gold;
     private final int featureCount;
 
-    WindowFeatures(FosmConfig config, int featureCount) {
-      this.config = config;
+    WindowFeatures(FosmConfig.Gold gold, int featureCount) {
+      this.gold = gold;
       this.featureCount = featureCount;
     }
 
@@ -191,7 +191,7 @@ public final class Gold {
 
         private void push(ChunkBean chunk) {
           double fs = chunk.getSampleRate();
-          FeatureExtractor extractor = extractors.computeIfAbsent(fs, r -> new FeatureExtractor(featureConfig(config, r)));
+          FeatureExtractor extractor = extractors.computeIfAbsent(fs, r -> new FeatureExtractor(featureConfig(gold, r)));
           if (extractor.featureCount() != featureCount) {
             throw new IllegalStateException("Cannot compute gold features: fiber " + chunk.getFiberId()
                 + " samples at " + fs + " Hz, which gives " + extractor.featureCount() + " features instead of "

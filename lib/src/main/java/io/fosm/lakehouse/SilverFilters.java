@@ -26,13 +26,13 @@ public final class SilverFilters {
 
   /** Applies each fiber's filters to the silver rows of that fiber. */
   public static Dataset<Row> apply(Dataset<Row> silver, Map<String, FiberSpec> fibers) {
-    boolean any = fibers.values().stream().anyMatch(f -> f.bandpass().isPresent() || f.savgol().isPresent());
+    boolean any = fibers.values().stream().anyMatch(FiberSpec::hasFilters);
     if (!any) {
       return silver;
     }
     int fiberIdx = silver.schema().fieldIndex(FIBER_ID);
     int samplesIdx = silver.schema().fieldIndex(SAMPLES);
-    Map<String, FiberSpec> specs = Map.copyOf(fibers);
+    Map<String, FiberSpec> specs = new HashMap<>(fibers);
     MapPartitionsFunction<Row, Row> fn = rows -> new Iterator<>() {
       private final Map<String, Butterworth> bandpass = new HashMap<>();
       private final Map<String, SavitzkyGolay> savgol = new HashMap<>();
@@ -46,17 +46,17 @@ public final class SilverFilters {
       public Row next() {
         Row row = rows.next();
         FiberSpec spec = specs.get(row.getString(fiberIdx));
-        if (spec == null || (spec.bandpass().isEmpty() && spec.savgol().isEmpty())) {
+        if (spec == null || !spec.hasFilters()) {
           return row;
         }
         double[] x = toDoubles(row.getList(samplesIdx));
-        if (spec.bandpass().isPresent()) {
-          FiberSpec.BandpassSpec bp = spec.bandpass().get();
+        if (spec.bandpass() != null) {
+          FiberSpec.BandpassSpec bp = spec.bandpass();
           x = bandpass.computeIfAbsent(spec.fiberId(),
               id -> Butterworth.bandPass(bp.order(), bp.lowHz(), bp.highHz(), spec.sampleRate())).filtfilt(x);
         }
-        if (spec.savgol().isPresent()) {
-          FiberSpec.SavgolSpec sg = spec.savgol().get();
+        if (spec.savgol() != null) {
+          FiberSpec.SavgolSpec sg = spec.savgol();
           x = savgol.computeIfAbsent(spec.fiberId(), id -> new SavitzkyGolay(sg.window(), sg.polyOrder())).smooth(x);
         }
         Object[] values = new Object[row.length()];

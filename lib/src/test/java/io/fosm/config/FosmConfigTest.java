@@ -71,8 +71,8 @@ class FosmConfigTest {
   void fiberRegistryAndFiltersAreValidated() {
     FosmConfig c = FosmConfig.local("fiber.demo.filter.bandpass=5,400,4", "fiber.demo.filter.savgol=11,3");
     FiberSpec demo = c.fibers().get("demo");
-    assertEquals(new FiberSpec.BandpassSpec(5, 400, 4), demo.bandpass().orElseThrow());
-    assertEquals(new FiberSpec.SavgolSpec(11, 3), demo.savgol().orElseThrow());
+    assertEquals(new FiberSpec.BandpassSpec(5, 400, 4), demo.bandpass());
+    assertEquals(new FiberSpec.SavgolSpec(11, 3), demo.savgol());
     ConfigException nyquist = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.filter.bandpass=5,600"));
     assertTrue(nyquist.getMessage().startsWith("Invalid fiber.demo.filter.bandpass (from --conf)"), nyquist.getMessage());
     ConfigException even = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.filter.savgol=10,3"));
