@@ -24,6 +24,8 @@ public final class Sessions {
     conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
     conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+    // Delta replays its log with 50 partitions by default: pure overhead for small tables and local runs
+    conf.setIfMissing("spark.databricks.delta.snapshotPartitions", String.valueOf(config.shufflePartitions()));
     // Delta checkpoints and the small lakehouse tables do not need adaptive coalescing noise in the UI
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // s3a:// lakehouses: keep directory markers (fast commits; right on real S3 too)
