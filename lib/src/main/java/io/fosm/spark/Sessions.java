@@ -19,7 +19,10 @@ public final class Sessions {
           "Cannot start Spark: no master from spark-submit and spark.master is empty in profile '"
               + config.profile() + "' (use --profile local or spark-submit --master ...)")));
     }
-    conf.setIfMissing("spark.app.name", appName);
+    // spark-submit names the app after the main class unless --name was given; the command name says more
+    if (!conf.contains("spark.app.name") || conf.get("spark.app.name").equals("io.fosm.jobs.Fosm")) {
+      conf.setAppName(appName);
+    }
     conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
     conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
