@@ -21,7 +21,9 @@ import scipy
 import scipy.signal as sig
 import scipy.stats as st
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "fixtures")
+# FOSM_FIXTURES_OUT lets the pytest check regenerate them elsewhere and compare with the committed ones
+OUT = os.environ.get("FOSM_FIXTURES_OUT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                                           "resources", "fixtures")
 DEFAULT_BANDS = [(1, 10), (10, 50), (50, 100), (100, 200), (200, 500)]
 
 

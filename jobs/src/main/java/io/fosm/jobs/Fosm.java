@@ -14,76 +14,76 @@ import org.apache.spark.sql.SparkSession;
  * configuration, 3 an unexpected failure.
  */
 public final class Fosm {
-  private Fosm() {}
+    private Fosm() {}
 
-  static final String USAGE = """
-      usage: fosm <command> [options]
+    static final String USAGE = """
+            usage: fosm <command> [options]
 
-      commands:
-        generate   write a synthetic fiber (landing chunk files + ground-truth event log)
-        bronze     land new chunk files in bronze_chunks (bad files -> bronze_quarantine)
-        silver     validate + dedupe bronze, Deequ gate, publish silver_chunks (bad rows -> silver_quarantine)
-        gold       windowed spectral features with spatial context and labels -> gold_features
-        summary    rows per table, quarantined rows by reason, a few feature rows
-        config     print the effective configuration
+            commands:
+                generate   write a synthetic fiber (landing chunk files + ground-truth event log)
+                bronze     land new chunk files in bronze_chunks (bad files -> bronze_quarantine)
+                silver     validate + dedupe bronze, Deequ gate, publish silver_chunks (bad rows -> silver_quarantine)
+                gold       windowed spectral features with spatial context and labels -> gold_features
+                summary    rows per table, quarantined rows by reason, a few feature rows
+                config     print the effective configuration
 
-      `fosm <command> --help` shows a command's options.
-      """ + JobArgs.USAGE;
+            `fosm <command> --help` shows a command's options.
+            """ + JobArgs.USAGE;
 
-  public static void main(String[] args) {
-    int code = run(args, System.getenv());
-    if (code != 0) {
-      System.exit(code);
+    public static void main(String[] args) {
+        int code = run(args, System.getenv());
+        if (code != 0) {
+            System.exit(code);
+        }
     }
-  }
 
-  /** Runs a command and returns its exit code; never exits the JVM itself (tests call this). */
-  public static int run(String[] args, Map<String, String> env) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      System.out.println(USAGE);
-      return args.length == 0 ? 2 : 0;
+    /** Runs a command and returns its exit code; never exits the JVM itself (tests call this). */
+    public static int run(String[] args, Map<String, String> env) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String command = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            if (rest.contains("--help") || rest.contains("-h")) {
+                System.out.println(command.equals("generate") ? GenerateJob.usage() : "usage: fosm " + command + " [options]\n"
+                        + JobArgs.USAGE);
+                return 0;
+            }
+            switch (command) {
+                case "generate":
+                    return GenerateJob.run(rest);
+                case "bronze":
+                case "silver":
+                case "gold":
+                case "summary":
+                case "config":
+                    break;
+                default:
+                    System.err.println("fosm: unknown command '" + command + "'\n\n" + USAGE);
+                    return 2;
+            }
+            JobArgs jobArgs = JobArgs.parse(command, rest, env);
+            FosmConfig config = jobArgs.config(env);
+            if (command.equals("config")) {
+                io.fosm.config.ConfigSources.load(jobArgs.profile(), jobArgs.confFile().orElse(null), env, jobArgs.overrides())
+                        .effective().forEach((k, v) -> System.out.println(k + " = " + v));
+                return 0;
+            }
+            SparkSession spark = Sessions.open(config, "fosm " + command);
+            return switch (command) {
+                case "bronze" -> BronzeJob.run(spark, config);
+                case "silver" -> SilverJob.run(spark, config, jobArgs.date());
+                case "gold" -> GoldJob.run(spark, config, jobArgs.date());
+                default -> SummaryJob.run(spark, config);
+            };
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("fosm " + command + ": " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException e) {
+            System.err.println("fosm " + command + ": " + e.getMessage());
+            return 3;
+        }
     }
-    String command = args[0];
-    List<String> rest = Arrays.asList(args).subList(1, args.length);
-    try {
-      if (rest.contains("--help") || rest.contains("-h")) {
-        System.out.println(command.equals("generate") ? GenerateJob.usage() : "usage: fosm " + command + " [options]\n"
-            + JobArgs.USAGE);
-        return 0;
-      }
-      switch (command) {
-        case "generate":
-          return GenerateJob.run(rest);
-        case "bronze":
-        case "silver":
-        case "gold":
-        case "summary":
-        case "config":
-          break;
-        default:
-          System.err.println("fosm: unknown command '" + command + "'\n\n" + USAGE);
-          return 2;
-      }
-      JobArgs jobArgs = JobArgs.parse(command, rest, env);
-      FosmConfig config = jobArgs.config(env);
-      if (command.equals("config")) {
-        io.fosm.config.ConfigSources.load(jobArgs.profile(), jobArgs.confFile().orElse(null), env, jobArgs.overrides())
-            .effective().forEach((k, v) -> System.out.println(k + " = " + v));
-        return 0;
-      }
-      SparkSession spark = Sessions.open(config, "fosm " + command);
-      return switch (command) {
-        case "bronze" -> BronzeJob.run(spark, config);
-        case "silver" -> SilverJob.run(spark, config, jobArgs.date());
-        case "gold" -> GoldJob.run(spark, config, jobArgs.date());
-        default -> SummaryJob.run(spark, config);
-      };
-    } catch (ConfigException | IllegalArgumentException e) {
-      System.err.println("fosm " + command + ": " + e.getMessage());
-      return 2;
-    } catch (IllegalStateException e) {
-      System.err.println("fosm " + command + ": " + e.getMessage());
-      return 3;
-    }
-  }
 }

@@ -8,14 +8,14 @@ import org.apache.spark.sql.SparkSession;
 
 /** {@code fosm gold}: windowed features; see {@link Gold}. */
 final class GoldJob {
-  private GoldJob() {}
+    private GoldJob() {}
 
-  static int run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
-    long t0 = System.nanoTime();
-    Gold.Result r = Gold.run(spark, config, date);
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("gold: %d windows %s%s in %.1f s (%.0f windows/s)%n", r.windows(), r.windowsByLabel(),
-        r.labelled() ? "" : " (no event log: unlabelled)", seconds, r.windows() / seconds);
-    return 0;
-  }
+    static int run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
+        long t0 = System.nanoTime();
+        Gold.Result r = Gold.run(spark, config, date);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("gold: %d windows %s%s in %.1f s (%.0f windows/s)%n", r.windows(), r.windowsByLabel(),
+                r.labelled() ? "" : " (no event log: unlabelled)", seconds, r.windows() / seconds);
+        return 0;
+    }
 }

@@ -13,43 +13,43 @@ import org.apache.spark.sql.SparkSession;
 
 /** {@code fosm summary}: rows per table, quarantined rows by reason and a few gold feature rows. */
 final class SummaryJob {
-  private SummaryJob() {}
+    private SummaryJob() {}
 
-  static int run(SparkSession spark, FosmConfig config) {
-    Sessions.describe(spark, "fosm-summary", "summary: count tables");
-    System.out.println("lakehouse " + config.lakehouseRoot());
-    for (Tables table : Tables.values()) {
-      String path = table.path(config);
-      if (table == Tables.SILVER_STAGING) {
-        continue;
-      }
-      if (!Delta.exists(spark, path)) {
-        System.out.printf("  %-18s (not created yet)%n", table.tableName());
-        continue;
-      }
-      Dataset<Row> df = spark.read().format("delta").load(path);
-      System.out.printf("  %-18s %,10d rows  (Delta version %d)%n", table.tableName(), df.count(),
-          Delta.version(spark, path));
-      if (table == Tables.BRONZE_QUARANTINE || table == Tables.SILVER_QUARANTINE) {
-        for (Row r : df.groupBy(REASON).count().orderBy(col("count").desc()).collectAsList()) {
-          System.out.printf("      %-22s %,8d%n", r.getString(0), r.getLong(1));
+    static int run(SparkSession spark, FosmConfig config) {
+        Sessions.describe(spark, "fosm-summary", "summary: count tables");
+        System.out.println("lakehouse " + config.lakehouseRoot());
+        for (Tables table : Tables.values()) {
+            String path = table.path(config);
+            if (table == Tables.SILVER_STAGING) {
+                continue;
+            }
+            if (!Delta.exists(spark, path)) {
+                System.out.printf("  %-18s (not created yet)%n", table.tableName());
+                continue;
+            }
+            Dataset<Row> df = spark.read().format("delta").load(path);
+            System.out.printf("  %-18s %,10d rows  (Delta version %d)%n", table.tableName(), df.count(),
+                    Delta.version(spark, path));
+            if (table == Tables.BRONZE_QUARANTINE || table == Tables.SILVER_QUARANTINE) {
+                for (Row r : df.groupBy(REASON).count().orderBy(col("count").desc()).collectAsList()) {
+                    System.out.printf("      %-22s %,8d%n", r.getString(0), r.getLong(1));
+                }
+            }
+            if (table == Tables.GOLD_FEATURES) {
+                System.out.println("    windows by label:");
+                for (Row r : df.groupBy(LABEL).count().orderBy(LABEL).collectAsList()) {
+                    System.out.printf("      %-22s %,8d%n", r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(1));
+                }
+                System.out.println("    a few feature rows (one per label):");
+                Dataset<Row> sample = df.filter(col(LABEL).isNotNull())
+                        .withColumn("_r", org.apache.spark.sql.functions.row_number().over(
+                                org.apache.spark.sql.expressions.Window.partitionBy(LABEL).orderBy(col("total_power").desc())))
+                        .filter(col("_r").equalTo(1))
+                        .select(col(LABEL), col(CHANNEL), col(WINDOW_START), col("rms"), col("dominant_frequency"),
+                                col("spectral_centroid"), col("spectral_flatness"), col("kurtosis"), col(SPATIAL_POWER_RATIO));
+                System.out.println(sample.showString(10, 0, false));
+            }
         }
-      }
-      if (table == Tables.GOLD_FEATURES) {
-        System.out.println("    windows by label:");
-        for (Row r : df.groupBy(LABEL).count().orderBy(LABEL).collectAsList()) {
-          System.out.printf("      %-22s %,8d%n", r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(1));
-        }
-        System.out.println("    a few feature rows (one per label):");
-        Dataset<Row> sample = df.filter(col(LABEL).isNotNull())
-            .withColumn("_r", org.apache.spark.sql.functions.row_number().over(
-                org.apache.spark.sql.expressions.Window.partitionBy(LABEL).orderBy(col("total_power").desc())))
-            .filter(col("_r").equalTo(1))
-            .select(col(LABEL), col(CHANNEL), col(WINDOW_START), col("rms"), col("dominant_frequency"),
-                col("spectral_centroid"), col("spectral_flatness"), col("kurtosis"), col(SPATIAL_POWER_RATIO));
-        System.out.println(sample.showString(10, 0, false));
-      }
+        return 0;
     }
-    return 0;
-  }
 }

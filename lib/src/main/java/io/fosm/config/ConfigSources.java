@@ -23,139 +23,139 @@ import java.util.regex.Pattern;
  * rejected, which catches typos that would otherwise silently fall back to a default.
  */
 public final class ConfigSources {
-  private static final Pattern FIBER_KEY =
-      Pattern.compile("fiber\\.([A-Za-z0-9_-]+)\\.(channels|sample_rate|spacing_m|filter\\.bandpass|filter\\.savgol)");
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
+    private static final Pattern FIBER_KEY =
+            Pattern.compile("fiber\\.([A-Za-z0-9_-]+)\\.(channels|sample_rate|spacing_m|filter\\.bandpass|filter\\.savgol)");
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
 
-  private final Map<String, String> values = new LinkedHashMap<>();
-  private final Map<String, String> origins = new LinkedHashMap<>();
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> origins = new LinkedHashMap<>();
 
-  private ConfigSources() {}
+    private ConfigSources() {}
 
-  /** Loads defaults and the profile from the classpath, then the file, environment and overrides. */
-  public static ConfigSources load(String profile, Path externalFile, Map<String, String> env, List<String> overrides) {
-    ConfigSources sources = new ConfigSources();
-    sources.putAll(readResource("defaults"), "conf/defaults.properties", true);
-    if (profile != null && !profile.isBlank()) {
-      sources.putAll(readResource(profile), "conf/" + profile + ".properties", false);
+    /** Loads defaults and the profile from the classpath, then the file, environment and overrides. */
+    public static ConfigSources load(String profile, Path externalFile, Map<String, String> env, List<String> overrides) {
+        ConfigSources sources = new ConfigSources();
+        sources.putAll(readResource("defaults"), "conf/defaults.properties", true);
+        if (profile != null && !profile.isBlank()) {
+            sources.putAll(readResource(profile), "conf/" + profile + ".properties", false);
+        }
+        if (externalFile != null) {
+            sources.putAll(readFile(externalFile), externalFile.toString(), false);
+        }
+        for (String key : List.copyOf(sources.values.keySet())) {
+            String envName = envName(key);
+            if (env.containsKey(envName)) {
+                sources.put(key, env.get(envName), "env " + envName, false);
+            }
+        }
+        // the lakehouse root is the one key users set from the environment before any file mentions it
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith("FOSM_") && !sources.hasEnvKey(e.getKey()) && !RESERVED_ENV.contains(e.getKey())) {
+                throw new ConfigException("Cannot load config: environment variable " + e.getKey()
+                        + " matches no configuration key (expected FOSM_<KEY> for a key of conf/defaults.properties)");
+            }
+        }
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("Cannot parse --conf '" + override + "': expected key=value");
+            }
+            sources.put(override.substring(0, eq).trim(), override.substring(eq + 1).trim(), "--conf", false);
+        }
+        return sources;
     }
-    if (externalFile != null) {
-      sources.putAll(readFile(externalFile), externalFile.toString(), false);
+
+    /** Environment variables with the FOSM_ prefix that select things rather than set keys. */
+    private static final List<String> RESERVED_ENV = List.of("FOSM_PROFILE", "FOSM_CONF_FILE", "FOSM_HOME", "FOSM_JAR",
+            "FOSM_SPARK_SUBMIT_ARGS");
+
+    private boolean hasEnvKey(String envName) {
+        return values.keySet().stream().anyMatch(k -> envName(k).equals(envName));
     }
-    for (String key : List.copyOf(sources.values.keySet())) {
-      String envName = envName(key);
-      if (env.containsKey(envName)) {
-        sources.put(key, env.get(envName), "env " + envName, false);
-      }
+
+    static String envName(String key) {
+        return "FOSM_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
-    // the lakehouse root is the one key users set from the environment before any file mentions it
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      if (e.getKey().startsWith("FOSM_") && !sources.hasEnvKey(e.getKey()) && !RESERVED_ENV.contains(e.getKey())) {
-        throw new ConfigException("Cannot load config: environment variable " + e.getKey()
-            + " matches no configuration key (expected FOSM_<KEY> for a key of conf/defaults.properties)");
-      }
+
+    private void putAll(Map<String, String> props, String origin, boolean declaring) {
+        props.forEach((k, v) -> put(k, v, origin, declaring));
     }
-    for (String override : overrides) {
-      int eq = override.indexOf('=');
-      if (eq <= 0) {
-        throw new ConfigException("Cannot parse --conf '" + override + "': expected key=value");
-      }
-      sources.put(override.substring(0, eq).trim(), override.substring(eq + 1).trim(), "--conf", false);
+
+    private void put(String key, String value, String origin, boolean declaring) {
+        if (!declaring && !values.containsKey(key) && !FIBER_KEY.matcher(key).matches()) {
+            throw new ConfigException("Cannot load config: unknown key '" + key + "' in " + origin
+                    + " (known keys are those of conf/defaults.properties and fiber.<id>.<setting>)");
+        }
+        values.put(key, value);
+        origins.put(key, origin);
     }
-    return sources;
-  }
 
-  /** Environment variables with the FOSM_ prefix that select things rather than set keys. */
-  private static final List<String> RESERVED_ENV = List.of("FOSM_PROFILE", "FOSM_CONF_FILE", "FOSM_HOME", "FOSM_JAR",
-      "FOSM_SPARK_SUBMIT_ARGS");
-
-  private boolean hasEnvKey(String envName) {
-    return values.keySet().stream().anyMatch(k -> envName(k).equals(envName));
-  }
-
-  static String envName(String key) {
-    return "FOSM_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
-  }
-
-  private void putAll(Map<String, String> props, String origin, boolean declaring) {
-    props.forEach((k, v) -> put(k, v, origin, declaring));
-  }
-
-  private void put(String key, String value, String origin, boolean declaring) {
-    if (!declaring && !values.containsKey(key) && !FIBER_KEY.matcher(key).matches()) {
-      throw new ConfigException("Cannot load config: unknown key '" + key + "' in " + origin
-          + " (known keys are those of conf/defaults.properties and fiber.<id>.<setting>)");
+    /** The raw value with ${key} references resolved, or null when the key is absent. */
+    public String raw(String key) {
+        String value = values.get(key);
+        return value == null ? null : resolve(key, value, 0);
     }
-    values.put(key, value);
-    origins.put(key, origin);
-  }
 
-  /** The raw value with ${key} references resolved, or null when the key is absent. */
-  public String raw(String key) {
-    String value = values.get(key);
-    return value == null ? null : resolve(key, value, 0);
-  }
-
-  private String resolve(String key, String value, int depth) {
-    if (depth > 10) {
-      throw new ConfigException("Cannot resolve key '" + key + "': ${...} references form a cycle");
+    private String resolve(String key, String value, int depth) {
+        if (depth > 10) {
+            throw new ConfigException("Cannot resolve key '" + key + "': ${...} references form a cycle");
+        }
+        Matcher m = REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String ref = m.group(1);
+            String refValue = values.get(ref);
+            if (refValue == null) {
+                throw new ConfigException("Cannot resolve key '" + key + "' (from " + origin(key) + "): it references unknown key '"
+                        + ref + "'");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(resolve(ref, refValue, depth + 1)));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
-    Matcher m = REFERENCE.matcher(value);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String ref = m.group(1);
-      String refValue = values.get(ref);
-      if (refValue == null) {
-        throw new ConfigException("Cannot resolve key '" + key + "' (from " + origin(key) + "): it references unknown key '"
-            + ref + "'");
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(resolve(ref, refValue, depth + 1)));
+
+    /** Where the key's value came from, for error messages. */
+    public String origin(String key) {
+        return origins.getOrDefault(key, "defaults");
     }
-    m.appendTail(out);
-    return out.toString();
-  }
 
-  /** Where the key's value came from, for error messages. */
-  public String origin(String key) {
-    return origins.getOrDefault(key, "defaults");
-  }
-
-  /** All keys and resolved values, for logging the effective configuration. */
-  public Map<String, String> effective() {
-    Map<String, String> out = new LinkedHashMap<>();
-    values.keySet().forEach(k -> out.put(k, raw(k)));
-    return out;
-  }
-
-  private static Map<String, String> readResource(String name) {
-    String path = "fosm/conf/" + name + ".properties";
-    try (InputStream in = ConfigSources.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) {
-        throw new ConfigException("Cannot load profile '" + name + "': no " + path
-            + " on the classpath (profiles are the files of conf/, e.g. local or cluster)");
-      }
-      return toMap(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ConfigException("Cannot read " + path + ": " + e.getMessage());
+    /** All keys and resolved values, for logging the effective configuration. */
+    public Map<String, String> effective() {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.keySet().forEach(k -> out.put(k, raw(k)));
+        return out;
     }
-  }
 
-  private static Map<String, String> readFile(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException("Cannot read config file " + file + ": no such file");
+    private static Map<String, String> readResource(String name) {
+        String path = "fosm/conf/" + name + ".properties";
+        try (InputStream in = ConfigSources.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new ConfigException("Cannot load profile '" + name + "': no " + path
+                        + " on the classpath (profiles are the files of conf/, e.g. local or cluster)");
+            }
+            return toMap(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read " + path + ": " + e.getMessage());
+        }
     }
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return toMap(reader);
-    } catch (IOException e) {
-      throw new ConfigException("Cannot read config file " + file + ": " + e.getMessage());
-    }
-  }
 
-  private static Map<String, String> toMap(Reader reader) throws IOException {
-    Properties props = new Properties();
-    props.load(reader);
-    Map<String, String> out = new LinkedHashMap<>();
-    props.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, props.getProperty(k).trim()));
-    return out;
-  }
+    private static Map<String, String> readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("Cannot read config file " + file + ": no such file");
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return toMap(reader);
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read config file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> toMap(Reader reader) throws IOException {
+        Properties props = new Properties();
+        props.load(reader);
+        Map<String, String> out = new LinkedHashMap<>();
+        props.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, props.getProperty(k).trim()));
+        return out;
+    }
 }

@@ -8,21 +8,21 @@ import java.io.Serializable;
  * than Optionals because the spec travels to executors and Optional is not serializable).
  */
 public record FiberSpec(String fiberId, int channels, double sampleRate, double spacingM,
-                        BandpassSpec bandpass, SavgolSpec savgol) implements Serializable {
+                                                BandpassSpec bandpass, SavgolSpec savgol) implements Serializable {
 
-  /** Butterworth band-pass settings. */
-  public record BandpassSpec(double lowHz, double highHz, int order) implements Serializable {}
+    /** Butterworth band-pass settings. */
+    public record BandpassSpec(double lowHz, double highHz, int order) implements Serializable {}
 
-  /** Savitzky-Golay smoothing settings. */
-  public record SavgolSpec(int window, int polyOrder) implements Serializable {}
+    /** Savitzky-Golay smoothing settings. */
+    public record SavgolSpec(int window, int polyOrder) implements Serializable {}
 
-  /** A fiber without filters. */
-  public static FiberSpec of(String fiberId, int channels, double sampleRate) {
-    return new FiberSpec(fiberId, channels, sampleRate, 1.0, null, null);
-  }
+    /** A fiber without filters. */
+    public static FiberSpec of(String fiberId, int channels, double sampleRate) {
+        return new FiberSpec(fiberId, channels, sampleRate, 1.0, null, null);
+    }
 
-  /** Whether silver filters this fiber's chunks. */
-  public boolean hasFilters() {
-    return bandpass != null || savgol != null;
-  }
+    /** Whether silver filters this fiber's chunks. */
+    public boolean hasFilters() {
+        return bandpass != null || savgol != null;
+    }
 }

@@ -15,210 +15,210 @@ import java.util.Optional;
  * there with a message naming the key, where it came from and what was expected.
  */
 public record FosmConfig(
-    String profile,
-    String lakehouseRoot,
-    String landingPath,
-    String labelsPath,
-    Optional<String> sparkMaster,
-    int shufflePartitions,
-    double chunkSeconds,
-    Map<String, FiberSpec> fibers,
-    Silver silver,
-    Gold gold) implements Serializable {
+        String profile,
+        String lakehouseRoot,
+        String landingPath,
+        String labelsPath,
+        Optional<String> sparkMaster,
+        int shufflePartitions,
+        double chunkSeconds,
+        Map<String, FiberSpec> fibers,
+        Silver silver,
+        Gold gold) implements Serializable {
 
-  /** Silver validation thresholds. */
-  public record Silver(Instant earliestTime, long futureToleranceSeconds, double maxQuarantineFraction)
-      implements Serializable {}
+    /** Silver validation thresholds. */
+    public record Silver(Instant earliestTime, long futureToleranceSeconds, double maxQuarantineFraction)
+            implements Serializable {}
 
-  /** Gold window and feature settings. */
-  public record Gold(double windowSeconds, double hopSeconds, List<double[]> bands, int neighborChannels,
-                     int partitions) implements Serializable {}
+    /** Gold window and feature settings. */
+    public record Gold(double windowSeconds, double hopSeconds, List<double[]> bands, int neighborChannels,
+                                          int partitions) implements Serializable {}
 
-  /** Loads the named profile with environment variables and {@code key=value} overrides applied. */
-  public static FosmConfig load(String profile, Path externalFile, Map<String, String> env, List<String> overrides) {
-    ConfigSources src = ConfigSources.load(profile, externalFile, env, overrides);
-    return from(profile, src);
-  }
-
-  /** The local profile with overrides, as tests and the demo use it. */
-  public static FosmConfig local(String... overrides) {
-    return load("local", null, Map.of(), List.of(overrides));
-  }
-
-  static FosmConfig from(String profile, ConfigSources src) {
-    Reader r = new Reader(src);
-    String root = absolute(r.nonEmpty("lakehouse.root"));
-    Map<String, FiberSpec> fibers = new LinkedHashMap<>();
-    for (String id : r.list("fibers")) {
-      fibers.put(id, r.fiber(id));
-    }
-    Silver silver = new Silver(
-        r.instant("silver.earliest_time"),
-        r.longAtLeast("silver.future_tolerance_seconds", 0),
-        r.fraction("silver.max_quarantine_fraction"));
-    double window = r.positive("gold.window_seconds");
-    double hop = r.positive("gold.hop_seconds");
-    if (hop > window) {
-      throw new ConfigException("Invalid gold.hop_seconds (from " + src.origin("gold.hop_seconds")
-          + "): hop must not exceed gold.window_seconds " + window + ", cannot be: " + hop);
-    }
-    Gold gold = new Gold(window, hop, r.bands("gold.bands"), (int) r.longAtLeast("gold.neighbor_channels", 1),
-        (int) r.longAtLeast("gold.partitions", 0));
-    String master = src.raw("spark.master");
-    return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
-        master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
-        (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
-        Map.copyOf(fibers), silver, gold);
-  }
-
-  /**
-   * A path without a scheme is made absolute against the working directory, so the driver and executors of a
-   * cluster (whose working directories differ) agree on it; URIs (s3a://, hdfs://, file:) are kept as they are.
-   */
-  static String absolute(String path) {
-    if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-      return path;
-    }
-    return Path.of(path).toAbsolutePath().normalize().toString();
-  }
-
-  /** The path of a lakehouse table under the root. */
-  public String tablePath(String relative) {
-    return lakehouseRoot.endsWith("/") ? lakehouseRoot + relative : lakehouseRoot + "/" + relative;
-  }
-
-  /** Reads typed values; every failure names the key, its origin and the expectation. */
-  private record Reader(ConfigSources src) {
-    String nonEmpty(String key) {
-      String v = src.raw(key);
-      if (v == null || v.isBlank()) {
-        throw fail(key, v, "a non-empty value");
-      }
-      return v;
+    /** Loads the named profile with environment variables and {@code key=value} overrides applied. */
+    public static FosmConfig load(String profile, Path externalFile, Map<String, String> env, List<String> overrides) {
+        ConfigSources src = ConfigSources.load(profile, externalFile, env, overrides);
+        return from(profile, src);
     }
 
-    double positive(String key) {
-      double v = number(key, "a positive number");
-      if (!(v > 0) || Double.isInfinite(v)) {
-        throw fail(key, src.raw(key), "a positive number");
-      }
-      return v;
+    /** The local profile with overrides, as tests and the demo use it. */
+    public static FosmConfig local(String... overrides) {
+        return load("local", null, Map.of(), List.of(overrides));
     }
 
-    double fraction(String key) {
-      double v = number(key, "a fraction between 0 and 1");
-      if (!(v >= 0 && v <= 1)) {
-        throw fail(key, src.raw(key), "a fraction between 0 and 1");
-      }
-      return v;
-    }
-
-    long longAtLeast(String key, long min) {
-      String v = src.raw(key);
-      try {
-        long n = Long.parseLong(v == null ? "" : v.trim());
-        if (n < min) {
-          throw fail(key, v, "an integer >= " + min);
+    static FosmConfig from(String profile, ConfigSources src) {
+        Reader r = new Reader(src);
+        String root = absolute(r.nonEmpty("lakehouse.root"));
+        Map<String, FiberSpec> fibers = new LinkedHashMap<>();
+        for (String id : r.list("fibers")) {
+            fibers.put(id, r.fiber(id));
         }
-        return n;
-      } catch (NumberFormatException e) {
-        throw fail(key, v, "an integer >= " + min);
-      }
-    }
-
-    double number(String key, String expected) {
-      String v = src.raw(key);
-      try {
-        return Double.parseDouble(v == null ? "" : v.trim());
-      } catch (NumberFormatException e) {
-        throw fail(key, v, expected);
-      }
-    }
-
-    Instant instant(String key) {
-      String v = src.raw(key);
-      try {
-        return Instant.parse(v == null ? "" : v.trim());
-      } catch (DateTimeParseException e) {
-        throw fail(key, v, "an ISO-8601 UTC instant like 2000-01-01T00:00:00Z");
-      }
-    }
-
-    List<String> list(String key) {
-      List<String> out = new ArrayList<>();
-      for (String s : nonEmpty(key).split(",")) {
-        if (!s.isBlank()) {
-          out.add(s.trim());
+        Silver silver = new Silver(
+                r.instant("silver.earliest_time"),
+                r.longAtLeast("silver.future_tolerance_seconds", 0),
+                r.fraction("silver.max_quarantine_fraction"));
+        double window = r.positive("gold.window_seconds");
+        double hop = r.positive("gold.hop_seconds");
+        if (hop > window) {
+            throw new ConfigException("Invalid gold.hop_seconds (from " + src.origin("gold.hop_seconds")
+                    + "): hop must not exceed gold.window_seconds " + window + ", cannot be: " + hop);
         }
-      }
-      return out;
+        Gold gold = new Gold(window, hop, r.bands("gold.bands"), (int) r.longAtLeast("gold.neighbor_channels", 1),
+                (int) r.longAtLeast("gold.partitions", 0));
+        String master = src.raw("spark.master");
+        return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
+                master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
+                (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
+                Map.copyOf(fibers), silver, gold);
     }
 
-    List<double[]> bands(String key) {
-      List<double[]> out = new ArrayList<>();
-      for (String band : list(key)) {
-        String[] lh = band.split("-");
-        try {
-          double lo = Double.parseDouble(lh[0].trim());
-          double hi = Double.parseDouble(lh[1].trim());
-          if (lh.length != 2 || !(lo >= 0) || !(hi > lo)) {
-            throw fail(key, src.raw(key), "bands as low-high Hz pairs with 0 <= low < high, e.g. 1-10,10-50 (bad band '" + band + "')");
-          }
-          out.add(new double[] {lo, hi});
-        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-          throw fail(key, src.raw(key), "bands as low-high Hz pairs, e.g. 1-10,10-50 (bad band '" + band + "')");
+    /**
+     * A path without a scheme is made absolute against the working directory, so the driver and executors of a
+     * cluster (whose working directories differ) agree on it; URIs (s3a://, hdfs://, file:) are kept as they are.
+     */
+    static String absolute(String path) {
+        if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+            return path;
         }
-      }
-      return out;
+        return Path.of(path).toAbsolutePath().normalize().toString();
     }
 
-    FiberSpec fiber(String id) {
-      String prefix = "fiber." + id + ".";
-      if (src.raw(prefix + "channels") == null) {
-        throw new ConfigException("Invalid fibers (from " + src.origin("fibers") + "): fiber '" + id
-            + "' is listed but " + prefix + "channels is not set");
-      }
-      int channels = (int) longAtLeast(prefix + "channels", 1);
-      double fs = src.raw(prefix + "sample_rate") == null ? 1000.0 : positive(prefix + "sample_rate");
-      double spacing = src.raw(prefix + "spacing_m") == null ? 1.0 : positive(prefix + "spacing_m");
-      FiberSpec.BandpassSpec bandpass = null;
-      String bp = src.raw(prefix + "filter.bandpass");
-      if (bp != null && !bp.isBlank()) {
-        String[] p = bp.split(",");
-        try {
-          double lo = Double.parseDouble(p[0].trim());
-          double hi = Double.parseDouble(p[1].trim());
-          int order = p.length > 2 ? Integer.parseInt(p[2].trim()) : 4;
-          if (p.length > 3 || !(lo > 0) || !(hi > lo) || hi >= fs / 2 || order < 1 || order > 10) {
-            throw new NumberFormatException();
-          }
-          bandpass = new FiberSpec.BandpassSpec(lo, hi, order);
-        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-          throw fail(prefix + "filter.bandpass", bp,
-              "low,high[,order] in Hz with 0 < low < high < " + fs / 2 + " (Nyquist) and order 1..10");
-        }
-      }
-      FiberSpec.SavgolSpec savgol = null;
-      String sg = src.raw(prefix + "filter.savgol");
-      if (sg != null && !sg.isBlank()) {
-        String[] p = sg.split(",");
-        try {
-          int w = Integer.parseInt(p[0].trim());
-          int order = Integer.parseInt(p[1].trim());
-          if (p.length != 2 || w < 3 || w % 2 == 0 || order < 0 || order >= w) {
-            throw new NumberFormatException();
-          }
-          savgol = new FiberSpec.SavgolSpec(w, order);
-        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-          throw fail(prefix + "filter.savgol", sg, "window,polyorder with an odd window >= 3 and polyorder < window");
-        }
-      }
-      return new FiberSpec(id, channels, fs, spacing, bandpass, savgol);
+    /** The path of a lakehouse table under the root. */
+    public String tablePath(String relative) {
+        return lakehouseRoot.endsWith("/") ? lakehouseRoot + relative : lakehouseRoot + "/" + relative;
     }
 
-    ConfigException fail(String key, String value, String expected) {
-      return new ConfigException("Invalid " + key + " (from " + src.origin(key) + "): expected " + expected
-          + ", got '" + (value == null ? "" : value) + "'");
+    /** Reads typed values; every failure names the key, its origin and the expectation. */
+    private record Reader(ConfigSources src) {
+        String nonEmpty(String key) {
+            String v = src.raw(key);
+            if (v == null || v.isBlank()) {
+                throw fail(key, v, "a non-empty value");
+            }
+            return v;
+        }
+
+        double positive(String key) {
+            double v = number(key, "a positive number");
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw fail(key, src.raw(key), "a positive number");
+            }
+            return v;
+        }
+
+        double fraction(String key) {
+            double v = number(key, "a fraction between 0 and 1");
+            if (!(v >= 0 && v <= 1)) {
+                throw fail(key, src.raw(key), "a fraction between 0 and 1");
+            }
+            return v;
+        }
+
+        long longAtLeast(String key, long min) {
+            String v = src.raw(key);
+            try {
+                long n = Long.parseLong(v == null ? "" : v.trim());
+                if (n < min) {
+                    throw fail(key, v, "an integer >= " + min);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw fail(key, v, "an integer >= " + min);
+            }
+        }
+
+        double number(String key, String expected) {
+            String v = src.raw(key);
+            try {
+                return Double.parseDouble(v == null ? "" : v.trim());
+            } catch (NumberFormatException e) {
+                throw fail(key, v, expected);
+            }
+        }
+
+        Instant instant(String key) {
+            String v = src.raw(key);
+            try {
+                return Instant.parse(v == null ? "" : v.trim());
+            } catch (DateTimeParseException e) {
+                throw fail(key, v, "an ISO-8601 UTC instant like 2000-01-01T00:00:00Z");
+            }
+        }
+
+        List<String> list(String key) {
+            List<String> out = new ArrayList<>();
+            for (String s : nonEmpty(key).split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.trim());
+                }
+            }
+            return out;
+        }
+
+        List<double[]> bands(String key) {
+            List<double[]> out = new ArrayList<>();
+            for (String band : list(key)) {
+                String[] lh = band.split("-");
+                try {
+                    double lo = Double.parseDouble(lh[0].trim());
+                    double hi = Double.parseDouble(lh[1].trim());
+                    if (lh.length != 2 || !(lo >= 0) || !(hi > lo)) {
+                        throw fail(key, src.raw(key), "bands as low-high Hz pairs with 0 <= low < high, e.g. 1-10,10-50 (bad band '" + band + "')");
+                    }
+                    out.add(new double[] {lo, hi});
+                } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                    throw fail(key, src.raw(key), "bands as low-high Hz pairs, e.g. 1-10,10-50 (bad band '" + band + "')");
+                }
+            }
+            return out;
+        }
+
+        FiberSpec fiber(String id) {
+            String prefix = "fiber." + id + ".";
+            if (src.raw(prefix + "channels") == null) {
+                throw new ConfigException("Invalid fibers (from " + src.origin("fibers") + "): fiber '" + id
+                        + "' is listed but " + prefix + "channels is not set");
+            }
+            int channels = (int) longAtLeast(prefix + "channels", 1);
+            double fs = src.raw(prefix + "sample_rate") == null ? 1000.0 : positive(prefix + "sample_rate");
+            double spacing = src.raw(prefix + "spacing_m") == null ? 1.0 : positive(prefix + "spacing_m");
+            FiberSpec.BandpassSpec bandpass = null;
+            String bp = src.raw(prefix + "filter.bandpass");
+            if (bp != null && !bp.isBlank()) {
+                String[] p = bp.split(",");
+                try {
+                    double lo = Double.parseDouble(p[0].trim());
+                    double hi = Double.parseDouble(p[1].trim());
+                    int order = p.length > 2 ? Integer.parseInt(p[2].trim()) : 4;
+                    if (p.length > 3 || !(lo > 0) || !(hi > lo) || hi >= fs / 2 || order < 1 || order > 10) {
+                        throw new NumberFormatException();
+                    }
+                    bandpass = new FiberSpec.BandpassSpec(lo, hi, order);
+                } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                    throw fail(prefix + "filter.bandpass", bp,
+                            "low,high[,order] in Hz with 0 < low < high < " + fs / 2 + " (Nyquist) and order 1..10");
+                }
+            }
+            FiberSpec.SavgolSpec savgol = null;
+            String sg = src.raw(prefix + "filter.savgol");
+            if (sg != null && !sg.isBlank()) {
+                String[] p = sg.split(",");
+                try {
+                    int w = Integer.parseInt(p[0].trim());
+                    int order = Integer.parseInt(p[1].trim());
+                    if (p.length != 2 || w < 3 || w % 2 == 0 || order < 0 || order >= w) {
+                        throw new NumberFormatException();
+                    }
+                    savgol = new FiberSpec.SavgolSpec(w, order);
+                } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                    throw fail(prefix + "filter.savgol", sg, "window,polyorder with an odd window >= 3 and polyorder < window");
+                }
+            }
+            return new FiberSpec(id, channels, fs, spacing, bandpass, savgol);
+        }
+
+        ConfigException fail(String key, String value, String expected) {
+            return new ConfigException("Invalid " + key + " (from " + src.origin(key) + "): expected " + expected
+                    + ", got '" + (value == null ? "" : value) + "'");
+        }
     }
-  }
 }

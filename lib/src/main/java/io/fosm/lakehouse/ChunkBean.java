@@ -7,60 +7,60 @@ import java.io.Serializable;
  * for the DSP in {@code mapPartitions}. Field names are the camelCase twins of the chunk columns.
  */
 public final class ChunkBean implements Serializable {
-  private String fiberId;
-  private int channel;
-  private long chunkStartMicros;
-  private double sampleRate;
-  private float[] samples;
+    private String fiberId;
+    private int channel;
+    private long chunkStartMicros;
+    private double sampleRate;
+    private float[] samples;
 
-  /** The projection of a chunk table that this bean reads. */
-  public static org.apache.spark.sql.Column[] projection() {
-    return new org.apache.spark.sql.Column[] {
-        org.apache.spark.sql.functions.col(Columns.FIBER_ID).as("fiberId"),
-        org.apache.spark.sql.functions.col(Columns.CHANNEL).as("channel"),
-        org.apache.spark.sql.functions.unix_micros(org.apache.spark.sql.functions.col(Columns.CHUNK_START))
-            .as("chunkStartMicros"),
-        org.apache.spark.sql.functions.col(Columns.SAMPLE_RATE).as("sampleRate"),
-        org.apache.spark.sql.functions.col(Columns.SAMPLES).as("samples")};
-  }
+    /** The projection of a chunk table that this bean reads. */
+    public static org.apache.spark.sql.Column[] projection() {
+        return new org.apache.spark.sql.Column[] {
+                org.apache.spark.sql.functions.col(Columns.FIBER_ID).as("fiberId"),
+                org.apache.spark.sql.functions.col(Columns.CHANNEL).as("channel"),
+                org.apache.spark.sql.functions.unix_micros(org.apache.spark.sql.functions.col(Columns.CHUNK_START))
+                        .as("chunkStartMicros"),
+                org.apache.spark.sql.functions.col(Columns.SAMPLE_RATE).as("sampleRate"),
+                org.apache.spark.sql.functions.col(Columns.SAMPLES).as("samples")};
+    }
 
-  public String getFiberId() {
-    return fiberId;
-  }
+    public String getFiberId() {
+        return fiberId;
+    }
 
-  public void setFiberId(String fiberId) {
-    this.fiberId = fiberId;
-  }
+    public void setFiberId(String fiberId) {
+        this.fiberId = fiberId;
+    }
 
-  public int getChannel() {
-    return channel;
-  }
+    public int getChannel() {
+        return channel;
+    }
 
-  public void setChannel(int channel) {
-    this.channel = channel;
-  }
+    public void setChannel(int channel) {
+        this.channel = channel;
+    }
 
-  public long getChunkStartMicros() {
-    return chunkStartMicros;
-  }
+    public long getChunkStartMicros() {
+        return chunkStartMicros;
+    }
 
-  public void setChunkStartMicros(long chunkStartMicros) {
-    this.chunkStartMicros = chunkStartMicros;
-  }
+    public void setChunkStartMicros(long chunkStartMicros) {
+        this.chunkStartMicros = chunkStartMicros;
+    }
 
-  public double getSampleRate() {
-    return sampleRate;
-  }
+    public double getSampleRate() {
+        return sampleRate;
+    }
 
-  public void setSampleRate(double sampleRate) {
-    this.sampleRate = sampleRate;
-  }
+    public void setSampleRate(double sampleRate) {
+        this.sampleRate = sampleRate;
+    }
 
-  public float[] getSamples() {
-    return samples;
-  }
+    public float[] getSamples() {
+        return samples;
+    }
 
-  public void setSamples(float[] samples) {
-    this.samples = samples;
-  }
+    public void setSamples(float[] samples) {
+        this.samples = samples;
+    }
 }

@@ -2,47 +2,47 @@ package io.fosm.lakehouse;
 
 /** Column names of every fosm table, defined once. */
 public final class Columns {
-  private Columns() {}
+    private Columns() {}
 
-  // the chunk record (one channel x one chunk)
-  public static final String FIBER_ID = "fiber_id";
-  public static final String CHANNEL = "channel";
-  public static final String CHUNK_START = "chunk_start";
-  public static final String SAMPLE_RATE = "sample_rate";
-  public static final String SAMPLES = "samples";
-  public static final String INTERROGATOR_ID = "interrogator_id";
-  public static final String SEQ = "seq";
+    // the chunk record (one channel x one chunk)
+    public static final String FIBER_ID = "fiber_id";
+    public static final String CHANNEL = "channel";
+    public static final String CHUNK_START = "chunk_start";
+    public static final String SAMPLE_RATE = "sample_rate";
+    public static final String SAMPLES = "samples";
+    public static final String INTERROGATOR_ID = "interrogator_id";
+    public static final String SEQ = "seq";
 
-  // ingest metadata
-  public static final String INGEST_TIME = "ingest_time";
-  public static final String SOURCE_FILE = "source_file";
-  public static final String EVENT_DATE = "event_date";
-  public static final String FILE_SIZE = "file_size";
-  public static final String CONTENT = "content";
+    // ingest metadata
+    public static final String INGEST_TIME = "ingest_time";
+    public static final String SOURCE_FILE = "source_file";
+    public static final String EVENT_DATE = "event_date";
+    public static final String FILE_SIZE = "file_size";
+    public static final String CONTENT = "content";
 
-  // quarantine
-  public static final String REASON = "reason";
-  public static final String DETAIL = "detail";
-  public static final String QUARANTINED_AT = "quarantined_at";
+    // quarantine
+    public static final String REASON = "reason";
+    public static final String DETAIL = "detail";
+    public static final String QUARANTINED_AT = "quarantined_at";
 
-  // gold windows
-  public static final String WINDOW_START = "window_start";
-  public static final String WINDOW_END = "window_end";
-  public static final String SPATIAL_POWER_RATIO = "spatial_power_ratio_db";
-  public static final String LABEL = "label";
-  public static final String EVENT_ID = "event_id";
+    // gold windows
+    public static final String WINDOW_START = "window_start";
+    public static final String WINDOW_END = "window_end";
+    public static final String SPATIAL_POWER_RATIO = "spatial_power_ratio_db";
+    public static final String LABEL = "label";
+    public static final String EVENT_ID = "event_id";
 
-  // event log (ground truth)
-  public static final String EVENT_TYPE = "event_type";
-  public static final String START_TIME = "start_time";
-  public static final String END_TIME = "end_time";
-  public static final String CENTER_CHANNEL_START = "center_channel_start";
-  public static final String CENTER_CHANNEL_END = "center_channel_end";
-  public static final String HALF_WIDTH_CHANNELS = "half_width_channels";
-  public static final String SPEED_MPS = "speed_mps";
-  public static final String PEAK_AMPLITUDE = "peak_amplitude";
-  public static final String DRIFT = "drift";
+    // event log (ground truth)
+    public static final String EVENT_TYPE = "event_type";
+    public static final String START_TIME = "start_time";
+    public static final String END_TIME = "end_time";
+    public static final String CENTER_CHANNEL_START = "center_channel_start";
+    public static final String CENTER_CHANNEL_END = "center_channel_end";
+    public static final String HALF_WIDTH_CHANNELS = "half_width_channels";
+    public static final String SPEED_MPS = "speed_mps";
+    public static final String PEAK_AMPLITUDE = "peak_amplitude";
+    public static final String DRIFT = "drift";
 
-  /** The label of windows that no event covers. */
-  public static final String BACKGROUND = "background";
+    /** The label of windows that no event covers. */
+    public static final String BACKGROUND = "background";
 }

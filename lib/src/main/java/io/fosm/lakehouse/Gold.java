@@ -48,233 +48,233 @@ import org.apache.spark.sql.types.StructType;
  * broadcast join with the event log. The DSP runs in {@code mapPartitions} over primitive arrays with reused buffers.
  */
 public final class Gold {
-  private Gold() {}
+    private Gold() {}
 
-  /** What one gold run did. */
-  public record Result(long windows, Map<String, Long> windowsByLabel, boolean labelled) {}
+    /** What one gold run did. */
+    public record Result(long windows, Map<String, Long> windowsByLabel, boolean labelled) {}
 
-  /** Reads silver (one event_date when present), computes features and replaces the matching gold partitions. */
-  public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
-    String silverPath = Tables.SILVER.path(config);
-    if (!Delta.exists(spark, silverPath)) {
-      throw new IllegalStateException("Cannot run gold: no silver table at " + silverPath + " (run `fosm silver` first)");
-    }
-    Dataset<Row> silver = spark.read().format("delta").load(silverPath);
-    if (date.isPresent()) {
-      silver = silver.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
-    }
-    Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
-    Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
-    Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels());
-    Dataset<Row> labelled = events.map(e -> withLabels(features, e)).orElseGet(() -> features
-        .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
-        .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType)));
-    String goldPath = Tables.GOLD_FEATURES.path(config);
-    labelled.write().format("delta").mode("overwrite").option("partitionOverwriteMode", "dynamic")
-        .partitionBy(FIBER_ID, EVENT_DATE).save(goldPath);
-
-    Sessions.describe(spark, "fosm-gold", "gold: count windows by label");
-    Dataset<Row> written = spark.read().format("delta").load(goldPath);
-    if (date.isPresent()) {
-      written = written.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
-    }
-    Map<String, Long> byLabel = new java.util.TreeMap<>();
-    long total = 0;
-    for (Row r : written.groupBy(LABEL).count().collectAsList()) {
-      byLabel.put(r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(1));
-      total += r.getLong(1);
-    }
-    return new Result(total, byLabel, events.isPresent());
-  }
-
-  /** The event log (JSON lines) under the labels path, if there is one. */
-  public static Optional<Dataset<Row>> readEvents(SparkSession spark, String labelsPath) {
-    try {
-      Path path = new Path(labelsPath);
-      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(path)) {
-        return Optional.empty();
-      }
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("Cannot read labels from " + labelsPath + ": " + e.getMessage(), e);
-    }
-    return Optional.of(spark.read().schema(Schemas.EVENT_LOG).option("pathGlobFilter", "*_events.jsonl")
-        .option("mode", "FAILFAST").json(labelsPath));
-  }
-
-  /** Feature names for the configured windows and bands at a sample rate (stable order). */
-  public static String[] featureNames(FosmConfig config, double sampleRate) {
-    return FeatureExtractor.featureNames(featureConfig(config.gold(), sampleRate));
-  }
-
-  /** The DSP settings of the configured gold windows at a sample rate (bands above Nyquist are clipped). */
-  public static FeatureConfig featureConfig(FosmConfig.Gold gold, double sampleRate) {
-    List<Band> bands = new ArrayList<>();
-    for (double[] b : gold.bands()) {
-      if (b[0] < sampleRate / 2) {
-        bands.add(new Band(b[0], Math.min(b[1], sampleRate / 2)));
-      }
-    }
-    return FeatureConfig.of(sampleRate, gold.windowSeconds(), gold.hopSeconds(), bands);
-  }
-
-  /** Schema of the windows before spatial context and labels. */
-  static StructType windowSchema(String[] featureNames) {
-    StructType schema = new StructType()
-        .add(FIBER_ID, DataTypes.StringType, false)
-        .add(CHANNEL, DataTypes.IntegerType, false)
-        .add(WINDOW_START, DataTypes.TimestampType, false)
-        .add(WINDOW_END, DataTypes.TimestampType, false)
-        .add(SAMPLE_RATE, DataTypes.DoubleType, false)
-        .add(EVENT_DATE, DataTypes.DateType, false);
-    for (String name : featureNames) {
-      schema = schema.add(name, DataTypes.DoubleType, false);
-    }
-    return schema;
-  }
-
-  /**
-   * Stitches each channel's chunks into windows and computes their features. Every fiber must use one sample rate
-   * for the feature columns to line up; the features are those of {@link #featureNames} at the first fiber's rate.
-   */
-  public static Dataset<Row> windows(Dataset<Row> chunks, FosmConfig config) {
-    double referenceRate = config.fibers().values().iterator().next().sampleRate();
-    String[] names = featureNames(config, referenceRate);
-    StructType schema = windowSchema(names);
-    int partitions = config.gold().partitions() > 0 ? config.gold().partitions()
-        : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-    WindowFeatures fn = new WindowFeatures(config.gold(), names.length);
-    return chunks.select(ChunkBean.projection())
-        .repartition(partitions, col("fiberId"), col("channel"))
-        .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
-        .as(Encoders.bean(ChunkBean.class))
-        .mapPartitions(fn, Encoders.row(schema));
-  }
-
-  /** The mapPartitions body: one stitcher per channel run, one extractor per sample rate, buffers reused. */
-  static final class WindowFeatures implements MapPartitionsFunction<ChunkBean, Row>, Serializable {
-    private final FosmConfig.Gold gold;
-    private final int featureCount;
-
-    WindowFeatures(FosmConfig.Gold gold, int featureCount) {
-      this.gold = gold;
-      this.featureCount = featureCount;
-    }
-
-    @Override
-    public Iterator<Row> call(Iterator<ChunkBean> chunks) {
-      return new Iterator<>() {
-        private final Map<Double, FeatureExtractor> extractors = new HashMap<>();
-        private final ArrayList<Row> pending = new ArrayList<>();
-        private int next;
-        private WindowStitcher stitcher;
-        private String fiber;
-        private int channel = Integer.MIN_VALUE;
-
-        @Override
-        public boolean hasNext() {
-          while (next >= pending.size() && chunks.hasNext()) {
-            pending.clear();
-            next = 0;
-            push(chunks.next());
-          }
-          return next < pending.size();
+    /** Reads silver (one event_date when present), computes features and replaces the matching gold partitions. */
+    public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
+        String silverPath = Tables.SILVER.path(config);
+        if (!Delta.exists(spark, silverPath)) {
+            throw new IllegalStateException("Cannot run gold: no silver table at " + silverPath + " (run `fosm silver` first)");
         }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return pending.get(next++);
+        Dataset<Row> silver = spark.read().format("delta").load(silverPath);
+        if (date.isPresent()) {
+            silver = silver.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
         }
+        Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
+        Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
+        Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels());
+        Dataset<Row> labelled = events.map(e -> withLabels(features, e)).orElseGet(() -> features
+                .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
+                .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType)));
+        String goldPath = Tables.GOLD_FEATURES.path(config);
+        labelled.write().format("delta").mode("overwrite").option("partitionOverwriteMode", "dynamic")
+                .partitionBy(FIBER_ID, EVENT_DATE).save(goldPath);
 
-        private void push(ChunkBean chunk) {
-          double fs = chunk.getSampleRate();
-          FeatureExtractor extractor = extractors.computeIfAbsent(fs, r -> new FeatureExtractor(featureConfig(gold, r)));
-          if (extractor.featureCount() != featureCount) {
-            throw new IllegalStateException("Cannot compute gold features: fiber " + chunk.getFiberId()
-                + " samples at " + fs + " Hz, which gives " + extractor.featureCount() + " features instead of "
-                + featureCount + " (all fibers of one gold table must share the feature bands)");
-          }
-          if (stitcher == null || chunk.getChannel() != channel || !chunk.getFiberId().equals(fiber)
-              || stitcher.windowSamples() != extractor.config().windowSamples()) {
-            stitcher = new WindowStitcher(extractor.config().windowSamples(), extractor.config().hopSamples());
-            fiber = chunk.getFiberId();
-            channel = chunk.getChannel();
-          }
-          int windowSamples = extractor.config().windowSamples();
-          long startIndex = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
-          stitcher.push(startIndex, chunk.getSamples(), (windowStart, buffer, offset) -> {
-            double[] out = new double[featureCount];
-            extractor.extract(buffer, offset, out);
-            Object[] values = new Object[6 + featureCount];
-            long startMicros = WindowStitcher.epochMicros(windowStart, fs);
-            Timestamp ws = Bronze.toTimestamp(startMicros);
-            values[0] = fiber;
-            values[1] = channel;
-            values[2] = ws;
-            values[3] = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart + windowSamples, fs));
-            values[4] = fs;
-            values[5] = java.sql.Date.valueOf(ws.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
-            for (int i = 0; i < featureCount; i++) {
-              values[6 + i] = out[i];
+        Sessions.describe(spark, "fosm-gold", "gold: count windows by label");
+        Dataset<Row> written = spark.read().format("delta").load(goldPath);
+        if (date.isPresent()) {
+            written = written.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
+        }
+        Map<String, Long> byLabel = new java.util.TreeMap<>();
+        long total = 0;
+        for (Row r : written.groupBy(LABEL).count().collectAsList()) {
+            byLabel.put(r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(1));
+            total += r.getLong(1);
+        }
+        return new Result(total, byLabel, events.isPresent());
+    }
+
+    /** The event log (JSON lines) under the labels path, if there is one. */
+    public static Optional<Dataset<Row>> readEvents(SparkSession spark, String labelsPath) {
+        try {
+            Path path = new Path(labelsPath);
+            org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(path)) {
+                return Optional.empty();
             }
-            pending.add(RowFactory.create(values));
-          });
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot read labels from " + labelsPath + ": " + e.getMessage(), e);
         }
-      };
+        return Optional.of(spark.read().schema(Schemas.EVENT_LOG).option("pathGlobFilter", "*_events.jsonl")
+                .option("mode", "FAILFAST").json(labelsPath));
     }
-  }
 
-  /**
-   * Adds {@code spatial_power_ratio_db}: 10 log10 of the window's total power over the median total power of the
-   * other channels within {@code neighbors} channels at the same window (0 dB when it has no neighbours).
-   */
-  public static Dataset<Row> withSpatialContext(Dataset<Row> windows, int neighbors) {
-    WindowSpec base = Window.partitionBy(col(FIBER_ID), col(WINDOW_START)).orderBy(col(CHANNEL));
-    Column below = collect_list(col("total_power")).over(base.rangeBetween(-neighbors, -1));
-    Column above = collect_list(col("total_power")).over(base.rangeBetween(1, neighbors));
-    return windows
-        .withColumn("_nb", array_sort(concat(below, above)))
-        .withColumn("_n", size(col("_nb")))
-        .withColumn("_median", expr("CASE WHEN _n = 0 THEN NULL WHEN _n % 2 = 1 THEN element_at(_nb, CAST(_n DIV 2 + 1 AS INT)) "
-            + "ELSE (element_at(_nb, CAST(_n DIV 2 AS INT)) + element_at(_nb, CAST(_n DIV 2 + 1 AS INT))) / 2 END"))
-        .withColumn(SPATIAL_POWER_RATIO, coalesce(
-            log10(col("total_power").plus(1e-12).divide(col("_median").plus(1e-12))).multiply(10.0), lit(0.0)))
-        .drop("_nb", "_n", "_median");
-  }
+    /** Feature names for the configured windows and bands at a sample rate (stable order). */
+    public static String[] featureNames(FosmConfig config, double sampleRate) {
+        return FeatureExtractor.featureNames(featureConfig(config.gold(), sampleRate));
+    }
 
-  /**
-   * Joins labels: a window takes the event of its fiber that covers its channel (|channel - centre(t)| <= half
-   * width, the centre moving linearly from onset to offset, evaluated at the window's midpoint) for at least half of
-   * the window; the largest overlap wins. Windows no event covers are {@code background}.
-   */
-  public static Dataset<Row> withLabels(Dataset<Row> windows, Dataset<Row> events) {
-    Dataset<Row> ev = events.select(
-        col(FIBER_ID).as("_e_fiber"), col(EVENT_ID).as("_e_id"), col(EVENT_TYPE).as("_e_type"),
-        unix_micros(col(START_TIME)).divide(1e6).as("_e_start"), unix_micros(col(END_TIME)).divide(1e6).as("_e_end"),
-        col(CENTER_CHANNEL_START).as("_e_c0"), col(CENTER_CHANNEL_END).as("_e_c1"),
-        col(HALF_WIDTH_CHANNELS).as("_e_hw"));
-    Column ws = unix_micros(col(WINDOW_START)).divide(1e6);
-    Column we = unix_micros(col(WINDOW_END)).divide(1e6);
-    Column overlap = least(we, col("_e_end")).minus(greatest(ws, col("_e_start")));
-    Column mid = ws.plus(we).divide(2);
-    Column progress = when(col("_e_end").gt(col("_e_start")),
-        greatest(lit(0.0), least(lit(1.0), mid.minus(col("_e_start")).divide(col("_e_end").minus(col("_e_start"))))))
-        .otherwise(lit(0.0));
-    Column centre = col("_e_c0").plus(col("_e_c1").minus(col("_e_c0")).multiply(progress));
-    Column covers = col(FIBER_ID).equalTo(col("_e_fiber"))
-        .and(overlap.geq(we.minus(ws).multiply(0.5)))
-        .and(abs(col(CHANNEL).minus(centre)).leq(col("_e_hw")));
-    Dataset<Row> joined = windows.join(broadcast(ev), covers, "left")
-        .withColumn("_overlap", coalesce(overlap, lit(-1.0)));
-    WindowSpec perWindow = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(WINDOW_START))
-        .orderBy(col("_overlap").desc(), col("_e_id").asc_nulls_last());
-    return joined.withColumn("_rank", row_number().over(perWindow))
-        .filter(col("_rank").equalTo(1))
-        .withColumn(LABEL, coalesce(col("_e_type"), lit(BACKGROUND)))
-        .withColumn(EVENT_ID, col("_e_id"))
-        .drop("_e_fiber", "_e_id", "_e_type", "_e_start", "_e_end", "_e_c0", "_e_c1", "_e_hw", "_overlap", "_rank");
-  }
+    /** The DSP settings of the configured gold windows at a sample rate (bands above Nyquist are clipped). */
+    public static FeatureConfig featureConfig(FosmConfig.Gold gold, double sampleRate) {
+        List<Band> bands = new ArrayList<>();
+        for (double[] b : gold.bands()) {
+            if (b[0] < sampleRate / 2) {
+                bands.add(new Band(b[0], Math.min(b[1], sampleRate / 2)));
+            }
+        }
+        return FeatureConfig.of(sampleRate, gold.windowSeconds(), gold.hopSeconds(), bands);
+    }
+
+    /** Schema of the windows before spatial context and labels. */
+    static StructType windowSchema(String[] featureNames) {
+        StructType schema = new StructType()
+                .add(FIBER_ID, DataTypes.StringType, false)
+                .add(CHANNEL, DataTypes.IntegerType, false)
+                .add(WINDOW_START, DataTypes.TimestampType, false)
+                .add(WINDOW_END, DataTypes.TimestampType, false)
+                .add(SAMPLE_RATE, DataTypes.DoubleType, false)
+                .add(EVENT_DATE, DataTypes.DateType, false);
+        for (String name : featureNames) {
+            schema = schema.add(name, DataTypes.DoubleType, false);
+        }
+        return schema;
+    }
+
+    /**
+     * Stitches each channel's chunks into windows and computes their features. Every fiber must use one sample rate
+     * for the feature columns to line up; the features are those of {@link #featureNames} at the first fiber's rate.
+     */
+    public static Dataset<Row> windows(Dataset<Row> chunks, FosmConfig config) {
+        double referenceRate = config.fibers().values().iterator().next().sampleRate();
+        String[] names = featureNames(config, referenceRate);
+        StructType schema = windowSchema(names);
+        int partitions = config.gold().partitions() > 0 ? config.gold().partitions()
+                : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+        WindowFeatures fn = new WindowFeatures(config.gold(), names.length);
+        return chunks.select(ChunkBean.projection())
+                .repartition(partitions, col("fiberId"), col("channel"))
+                .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
+                .as(Encoders.bean(ChunkBean.class))
+                .mapPartitions(fn, Encoders.row(schema));
+    }
+
+    /** The mapPartitions body: one stitcher per channel run, one extractor per sample rate, buffers reused. */
+    static final class WindowFeatures implements MapPartitionsFunction<ChunkBean, Row>, Serializable {
+        private final FosmConfig.Gold gold;
+        private final int featureCount;
+
+        WindowFeatures(FosmConfig.Gold gold, int featureCount) {
+            this.gold = gold;
+            this.featureCount = featureCount;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<ChunkBean> chunks) {
+            return new Iterator<>() {
+                private final Map<Double, FeatureExtractor> extractors = new HashMap<>();
+                private final ArrayList<Row> pending = new ArrayList<>();
+                private int next;
+                private WindowStitcher stitcher;
+                private String fiber;
+                private int channel = Integer.MIN_VALUE;
+
+                @Override
+                public boolean hasNext() {
+                    while (next >= pending.size() && chunks.hasNext()) {
+                        pending.clear();
+                        next = 0;
+                        push(chunks.next());
+                    }
+                    return next < pending.size();
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return pending.get(next++);
+                }
+
+                private void push(ChunkBean chunk) {
+                    double fs = chunk.getSampleRate();
+                    FeatureExtractor extractor = extractors.computeIfAbsent(fs, r -> new FeatureExtractor(featureConfig(gold, r)));
+                    if (extractor.featureCount() != featureCount) {
+                        throw new IllegalStateException("Cannot compute gold features: fiber " + chunk.getFiberId()
+                                + " samples at " + fs + " Hz, which gives " + extractor.featureCount() + " features instead of "
+                                + featureCount + " (all fibers of one gold table must share the feature bands)");
+                    }
+                    if (stitcher == null || chunk.getChannel() != channel || !chunk.getFiberId().equals(fiber)
+                            || stitcher.windowSamples() != extractor.config().windowSamples()) {
+                        stitcher = new WindowStitcher(extractor.config().windowSamples(), extractor.config().hopSamples());
+                        fiber = chunk.getFiberId();
+                        channel = chunk.getChannel();
+                    }
+                    int windowSamples = extractor.config().windowSamples();
+                    long startIndex = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
+                    stitcher.push(startIndex, chunk.getSamples(), (windowStart, buffer, offset) -> {
+                        double[] out = new double[featureCount];
+                        extractor.extract(buffer, offset, out);
+                        Object[] values = new Object[6 + featureCount];
+                        long startMicros = WindowStitcher.epochMicros(windowStart, fs);
+                        Timestamp ws = Bronze.toTimestamp(startMicros);
+                        values[0] = fiber;
+                        values[1] = channel;
+                        values[2] = ws;
+                        values[3] = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart + windowSamples, fs));
+                        values[4] = fs;
+                        values[5] = java.sql.Date.valueOf(ws.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+                        for (int i = 0; i < featureCount; i++) {
+                            values[6 + i] = out[i];
+                        }
+                        pending.add(RowFactory.create(values));
+                    });
+                }
+            };
+        }
+    }
+
+    /**
+     * Adds {@code spatial_power_ratio_db}: 10 log10 of the window's total power over the median total power of the
+     * other channels within {@code neighbors} channels at the same window (0 dB when it has no neighbours).
+     */
+    public static Dataset<Row> withSpatialContext(Dataset<Row> windows, int neighbors) {
+        WindowSpec base = Window.partitionBy(col(FIBER_ID), col(WINDOW_START)).orderBy(col(CHANNEL));
+        Column below = collect_list(col("total_power")).over(base.rangeBetween(-neighbors, -1));
+        Column above = collect_list(col("total_power")).over(base.rangeBetween(1, neighbors));
+        return windows
+                .withColumn("_nb", array_sort(concat(below, above)))
+                .withColumn("_n", size(col("_nb")))
+                .withColumn("_median", expr("CASE WHEN _n = 0 THEN NULL WHEN _n % 2 = 1 THEN element_at(_nb, CAST(_n DIV 2 + 1 AS INT)) "
+                        + "ELSE (element_at(_nb, CAST(_n DIV 2 AS INT)) + element_at(_nb, CAST(_n DIV 2 + 1 AS INT))) / 2 END"))
+                .withColumn(SPATIAL_POWER_RATIO, coalesce(
+                        log10(col("total_power").plus(1e-12).divide(col("_median").plus(1e-12))).multiply(10.0), lit(0.0)))
+                .drop("_nb", "_n", "_median");
+    }
+
+    /**
+     * Joins labels: a window takes the event of its fiber that covers its channel (|channel - centre(t)| <= half
+     * width, the centre moving linearly from onset to offset, evaluated at the window's midpoint) for at least half of
+     * the window; the largest overlap wins. Windows no event covers are {@code background}.
+     */
+    public static Dataset<Row> withLabels(Dataset<Row> windows, Dataset<Row> events) {
+        Dataset<Row> ev = events.select(
+                col(FIBER_ID).as("_e_fiber"), col(EVENT_ID).as("_e_id"), col(EVENT_TYPE).as("_e_type"),
+                unix_micros(col(START_TIME)).divide(1e6).as("_e_start"), unix_micros(col(END_TIME)).divide(1e6).as("_e_end"),
+                col(CENTER_CHANNEL_START).as("_e_c0"), col(CENTER_CHANNEL_END).as("_e_c1"),
+                col(HALF_WIDTH_CHANNELS).as("_e_hw"));
+        Column ws = unix_micros(col(WINDOW_START)).divide(1e6);
+        Column we = unix_micros(col(WINDOW_END)).divide(1e6);
+        Column overlap = least(we, col("_e_end")).minus(greatest(ws, col("_e_start")));
+        Column mid = ws.plus(we).divide(2);
+        Column progress = when(col("_e_end").gt(col("_e_start")),
+                greatest(lit(0.0), least(lit(1.0), mid.minus(col("_e_start")).divide(col("_e_end").minus(col("_e_start"))))))
+                .otherwise(lit(0.0));
+        Column centre = col("_e_c0").plus(col("_e_c1").minus(col("_e_c0")).multiply(progress));
+        Column covers = col(FIBER_ID).equalTo(col("_e_fiber"))
+                .and(overlap.geq(we.minus(ws).multiply(0.5)))
+                .and(abs(col(CHANNEL).minus(centre)).leq(col("_e_hw")));
+        Dataset<Row> joined = windows.join(broadcast(ev), covers, "left")
+                .withColumn("_overlap", coalesce(overlap, lit(-1.0)));
+        WindowSpec perWindow = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(WINDOW_START))
+                .orderBy(col("_overlap").desc(), col("_e_id").asc_nulls_last());
+        return joined.withColumn("_rank", row_number().over(perWindow))
+                .filter(col("_rank").equalTo(1))
+                .withColumn(LABEL, coalesce(col("_e_type"), lit(BACKGROUND)))
+                .withColumn(EVENT_ID, col("_e_id"))
+                .drop("_e_fiber", "_e_id", "_e_type", "_e_start", "_e_end", "_e_c0", "_e_c1", "_e_hw", "_overlap", "_rank");
+    }
 }

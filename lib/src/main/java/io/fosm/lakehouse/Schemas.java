@@ -8,69 +8,69 @@ import org.apache.spark.sql.types.StructType;
 
 /** The schemas of every fosm table, defined once; docs/data-contracts.md describes them for humans. */
 public final class Schemas {
-  private Schemas() {}
+    private Schemas() {}
 
-  private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
-    return DataTypes.createStructField(name, type, nullable);
-  }
-
-  /** One chunk record: a channel x a chunk of samples. Never one row per sample. */
-  public static final StructType CHUNK = new StructType(new StructField[] {
-      field(FIBER_ID, DataTypes.StringType, false),
-      field(CHANNEL, DataTypes.IntegerType, false),
-      field(CHUNK_START, DataTypes.TimestampType, false),
-      field(SAMPLE_RATE, DataTypes.DoubleType, false),
-      field(SAMPLES, DataTypes.createArrayType(DataTypes.FloatType, false), false),
-      field(INTERROGATOR_ID, DataTypes.StringType, true),
-      field(SEQ, DataTypes.LongType, false)});
-
-  /** Bronze: chunk records exactly as landed, plus ingest metadata. Partitioned by fiber_id, event_date. */
-  public static final StructType BRONZE = CHUNK
-      .add(field(INGEST_TIME, DataTypes.TimestampType, false))
-      .add(field(SOURCE_FILE, DataTypes.StringType, false))
-      .add(field(EVENT_DATE, DataTypes.DateType, false));
-
-  /** Landing files that could not be decoded, kept whole (content) with the reason. */
-  public static final StructType BRONZE_QUARANTINE = new StructType(new StructField[] {
-      field(SOURCE_FILE, DataTypes.StringType, false),
-      field(FILE_SIZE, DataTypes.LongType, false),
-      field(REASON, DataTypes.StringType, false),
-      field(DETAIL, DataTypes.StringType, true),
-      field(CONTENT, DataTypes.BinaryType, true),
-      field(INGEST_TIME, DataTypes.TimestampType, false)});
-
-  /** Silver: validated, deduplicated (and optionally filtered) chunks; same columns as bronze. */
-  public static final StructType SILVER = BRONZE;
-
-  /** Bronze rows that failed validation, with the reason; nothing is dropped silently. */
-  public static final StructType SILVER_QUARANTINE = BRONZE
-      .add(field(REASON, DataTypes.StringType, false))
-      .add(field(DETAIL, DataTypes.StringType, true))
-      .add(field(QUARANTINED_AT, DataTypes.TimestampType, false));
-
-  /** The ground-truth event log written by the generator (labels; never inside the signal). */
-  public static final StructType EVENT_LOG = new StructType(new StructField[] {
-      field(EVENT_ID, DataTypes.StringType, true),
-      field(FIBER_ID, DataTypes.StringType, true),
-      field(EVENT_TYPE, DataTypes.StringType, true),
-      field(START_TIME, DataTypes.TimestampType, true),
-      field(END_TIME, DataTypes.TimestampType, true),
-      field(CENTER_CHANNEL_START, DataTypes.DoubleType, true),
-      field(CENTER_CHANNEL_END, DataTypes.DoubleType, true),
-      field(HALF_WIDTH_CHANNELS, DataTypes.DoubleType, true),
-      field(SPEED_MPS, DataTypes.DoubleType, true),
-      field(PEAK_AMPLITUDE, DataTypes.DoubleType, true),
-      field(DRIFT, DataTypes.BooleanType, true)});
-
-  /** The same fields, all nullable (for rows that carry either a record or a failure). */
-  public static StructType nullable(StructType schema) {
-    StructField[] fields = schema.fields().clone();
-    for (int i = 0; i < fields.length; i++) {
-      fields[i] = field(fields[i].name(), fields[i].dataType(), true);
+    private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+        return DataTypes.createStructField(name, type, nullable);
     }
-    return new StructType(fields);
-  }
 
-  /** The key of a chunk: at most one silver row per key. */
-  public static final String[] CHUNK_KEY = {FIBER_ID, CHANNEL, CHUNK_START};
+    /** One chunk record: a channel x a chunk of samples. Never one row per sample. */
+    public static final StructType CHUNK = new StructType(new StructField[] {
+            field(FIBER_ID, DataTypes.StringType, false),
+            field(CHANNEL, DataTypes.IntegerType, false),
+            field(CHUNK_START, DataTypes.TimestampType, false),
+            field(SAMPLE_RATE, DataTypes.DoubleType, false),
+            field(SAMPLES, DataTypes.createArrayType(DataTypes.FloatType, false), false),
+            field(INTERROGATOR_ID, DataTypes.StringType, true),
+            field(SEQ, DataTypes.LongType, false)});
+
+    /** Bronze: chunk records exactly as landed, plus ingest metadata. Partitioned by fiber_id, event_date. */
+    public static final StructType BRONZE = CHUNK
+            .add(field(INGEST_TIME, DataTypes.TimestampType, false))
+            .add(field(SOURCE_FILE, DataTypes.StringType, false))
+            .add(field(EVENT_DATE, DataTypes.DateType, false));
+
+    /** Landing files that could not be decoded, kept whole (content) with the reason. */
+    public static final StructType BRONZE_QUARANTINE = new StructType(new StructField[] {
+            field(SOURCE_FILE, DataTypes.StringType, false),
+            field(FILE_SIZE, DataTypes.LongType, false),
+            field(REASON, DataTypes.StringType, false),
+            field(DETAIL, DataTypes.StringType, true),
+            field(CONTENT, DataTypes.BinaryType, true),
+            field(INGEST_TIME, DataTypes.TimestampType, false)});
+
+    /** Silver: validated, deduplicated (and optionally filtered) chunks; same columns as bronze. */
+    public static final StructType SILVER = BRONZE;
+
+    /** Bronze rows that failed validation, with the reason; nothing is dropped silently. */
+    public static final StructType SILVER_QUARANTINE = BRONZE
+            .add(field(REASON, DataTypes.StringType, false))
+            .add(field(DETAIL, DataTypes.StringType, true))
+            .add(field(QUARANTINED_AT, DataTypes.TimestampType, false));
+
+    /** The ground-truth event log written by the generator (labels; never inside the signal). */
+    public static final StructType EVENT_LOG = new StructType(new StructField[] {
+            field(EVENT_ID, DataTypes.StringType, true),
+            field(FIBER_ID, DataTypes.StringType, true),
+            field(EVENT_TYPE, DataTypes.StringType, true),
+            field(START_TIME, DataTypes.TimestampType, true),
+            field(END_TIME, DataTypes.TimestampType, true),
+            field(CENTER_CHANNEL_START, DataTypes.DoubleType, true),
+            field(CENTER_CHANNEL_END, DataTypes.DoubleType, true),
+            field(HALF_WIDTH_CHANNELS, DataTypes.DoubleType, true),
+            field(SPEED_MPS, DataTypes.DoubleType, true),
+            field(PEAK_AMPLITUDE, DataTypes.DoubleType, true),
+            field(DRIFT, DataTypes.BooleanType, true)});
+
+    /** The same fields, all nullable (for rows that carry either a record or a failure). */
+    public static StructType nullable(StructType schema) {
+        StructField[] fields = schema.fields().clone();
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = field(fields[i].name(), fields[i].dataType(), true);
+        }
+        return new StructType(fields);
+    }
+
+    /** The key of a chunk: at most one silver row per key. */
+    public static final String[] CHUNK_KEY = {FIBER_ID, CHANNEL, CHUNK_START};
 }

@@ -38,119 +38,119 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * overwrite), so the job is idempotent. Parallelism: {@code spark.sql.shuffle.partitions}.
  */
 public final class Silver {
-  private Silver() {}
+    private Silver() {}
 
-  /** What one silver run did. */
-  public record Result(boolean published, long rows, long valid, Map<String, Long> quarantinedByReason,
-                       QualityReport report) {}
+    /** What one silver run did. */
+    public record Result(boolean published, long rows, long valid, Map<String, Long> quarantinedByReason,
+                                              QualityReport report) {}
 
-  /** Validates, audits and publishes bronze (one event_date when {@code date} is present). */
-  public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
-    String bronzePath = Tables.BRONZE.path(config);
-    if (!Delta.exists(spark, bronzePath)) {
-      throw new IllegalStateException("Cannot run silver: no bronze table at " + bronzePath + " (run `fosm bronze` first)");
+    /** Validates, audits and publishes bronze (one event_date when {@code date} is present). */
+    public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
+        String bronzePath = Tables.BRONZE.path(config);
+        if (!Delta.exists(spark, bronzePath)) {
+            throw new IllegalStateException("Cannot run silver: no bronze table at " + bronzePath + " (run `fosm bronze` first)");
+        }
+        Dataset<Row> bronze = spark.read().format("delta").load(bronzePath);
+        if (date.isPresent()) {
+            bronze = bronze.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
+        }
+        String batchTag = date.map(d -> "event_date=" + d).orElse("all") + "@bronze-v" + Delta.version(spark, bronzePath);
+
+        Sessions.describe(spark, "fosm-silver", "silver: validate, dedupe and stage " + batchTag);
+        Dataset<Row> classified = classify(bronze, config, Timestamp.from(Instant.now()));
+        String stagingPath = Tables.SILVER_STAGING.path(config);
+        classified.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(stagingPath);
+        Dataset<Row> staged = spark.read().format("delta").load(stagingPath);
+
+        Sessions.describe(spark, "fosm-silver", "silver: Deequ audit of the staged batch");
+        QualityReport report = SilverChecks.audit(spark, staged, config, batchTag, config.tablePath(Tables.DEEQU_METRICS));
+        Map<String, Long> reasons = reasonCounts(staged);
+        long rows = staged.count();
+        long valid = rows - reasons.values().stream().mapToLong(Long::longValue).sum();
+        if (!report.passed()) {
+            return new Result(false, rows, valid, reasons, report);
+        }
+
+        Sessions.describe(spark, "fosm-silver", "silver: publish " + batchTag);
+        Dataset<Row> published = SilverFilters.apply(valid(staged), config.fibers());
+        published.write().format("delta").mode("overwrite").option("partitionOverwriteMode", "dynamic")
+                .partitionBy(FIBER_ID, EVENT_DATE).save(Tables.SILVER.path(config));
+        quarantine(staged, Timestamp.from(Instant.now())).write().format("delta").mode("overwrite")
+                .option("partitionOverwriteMode", "dynamic").partitionBy(EVENT_DATE)
+                .save(Tables.SILVER_QUARANTINE.path(config));
+        return new Result(true, rows, valid, reasons, report);
     }
-    Dataset<Row> bronze = spark.read().format("delta").load(bronzePath);
-    if (date.isPresent()) {
-      bronze = bronze.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
+
+    /**
+     * Adds {@code reason} and {@code detail} to bronze rows: null for a row that passes every rule, else the first
+     * rule it breaks. Among rows sharing a key, one valid row is kept (highest seq, then latest ingest) and the
+     * others become {@code duplicate_key}.
+     */
+    public static Dataset<Row> classify(Dataset<Row> bronze, FosmConfig config, Timestamp now) {
+        Column channels = fiberLookup(config, f -> lit(f.channels()));
+        Column expectedRate = fiberLookup(config, f -> lit(f.sampleRate()));
+        Column expectedCount = round(col(SAMPLE_RATE).multiply(config.chunkSeconds())).cast("int");
+        Column nonFinite = expr("size(filter(" + SAMPLES + ", x -> isnan(x) OR abs(x) = double('Infinity')))");
+        Timestamp earliest = Timestamp.from(config.silver().earliestTime());
+        Timestamp latest = new Timestamp(now.getTime() + config.silver().futureToleranceSeconds() * 1000L);
+
+        Column reason = when(channels.isNull(), lit("unknown_fiber"))
+                .when(col(CHANNEL).lt(0).or(col(CHANNEL).geq(channels)), lit("channel_out_of_range"))
+                .when(col(SAMPLE_RATE).notEqual(expectedRate), lit("sample_rate_mismatch"))
+                .when(size(col(SAMPLES)).notEqual(expectedCount), lit("wrong_sample_count"))
+                .when(nonFinite.gt(0), lit("non_finite_sample"))
+                .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(lit(latest))), lit("bad_timestamp"));
+        Column detail = when(channels.isNull(), concat(lit("fiber '"), col(FIBER_ID),
+                        lit("' is not in the fiber registry (config key fibers)")))
+                .when(col(CHANNEL).lt(0).or(col(CHANNEL).geq(channels)), concat(lit("channel "), col(CHANNEL),
+                        lit(" outside 0.."), channels.minus(1), lit(" of fiber "), col(FIBER_ID)))
+                .when(col(SAMPLE_RATE).notEqual(expectedRate), concat(lit("sample_rate "), col(SAMPLE_RATE),
+                        lit(" but fiber "), col(FIBER_ID), lit(" is registered at "), expectedRate))
+                .when(size(col(SAMPLES)).notEqual(expectedCount), concat(lit("expected "), expectedCount,
+                        lit(" samples (sample_rate x record.chunk_seconds), got "), size(col(SAMPLES))))
+                .when(nonFinite.gt(0), concat(nonFinite, lit(" NaN/infinite samples")))
+                .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(lit(latest))),
+                        concat(lit("chunk_start "), col(CHUNK_START).cast("string"), lit(" outside "), lit(earliest.toInstant().toString()),
+                                lit(" .. now + "), lit(config.silver().futureToleranceSeconds()), lit(" s")));
+
+        WindowSpec byKey = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(CHUNK_START))
+                .orderBy(col(REASON).isNull().desc(), col(SEQ).desc(), col(INGEST_TIME).desc(), col(SOURCE_FILE).asc());
+        Column duplicate = col(REASON).isNull().and(row_number().over(byKey).gt(1));
+        return bronze
+                .withColumn(REASON, reason)
+                .withColumn(DETAIL, detail)
+                .withColumn(DETAIL, when(duplicate, concat(lit("same key as the kept chunk with seq "),
+                        first(col(SEQ)).over(byKey), lit(" from "), first(col(SOURCE_FILE)).over(byKey))).otherwise(col(DETAIL)))
+                .withColumn(REASON, when(duplicate, lit("duplicate_key")).otherwise(col(REASON)));
     }
-    String batchTag = date.map(d -> "event_date=" + d).orElse("all") + "@bronze-v" + Delta.version(spark, bronzePath);
 
-    Sessions.describe(spark, "fosm-silver", "silver: validate, dedupe and stage " + batchTag);
-    Dataset<Row> classified = classify(bronze, config, Timestamp.from(Instant.now()));
-    String stagingPath = Tables.SILVER_STAGING.path(config);
-    classified.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(stagingPath);
-    Dataset<Row> staged = spark.read().format("delta").load(stagingPath);
-
-    Sessions.describe(spark, "fosm-silver", "silver: Deequ audit of the staged batch");
-    QualityReport report = SilverChecks.audit(spark, staged, config, batchTag, config.tablePath(Tables.DEEQU_METRICS));
-    Map<String, Long> reasons = reasonCounts(staged);
-    long rows = staged.count();
-    long valid = rows - reasons.values().stream().mapToLong(Long::longValue).sum();
-    if (!report.passed()) {
-      return new Result(false, rows, valid, reasons, report);
+    /** A per-fiber value from the registry as a column (null for an unknown fiber). */
+    private static Column fiberLookup(FosmConfig config, java.util.function.Function<FiberSpec, Column> value) {
+        List<Column> kv = new ArrayList<>();
+        for (FiberSpec f : config.fibers().values()) {
+            kv.add(lit(f.fiberId()));
+            kv.add(value.apply(f));
+        }
+        return element_at(map(kv.toArray(new Column[0])), col(FIBER_ID));
     }
 
-    Sessions.describe(spark, "fosm-silver", "silver: publish " + batchTag);
-    Dataset<Row> published = SilverFilters.apply(valid(staged), config.fibers());
-    published.write().format("delta").mode("overwrite").option("partitionOverwriteMode", "dynamic")
-        .partitionBy(FIBER_ID, EVENT_DATE).save(Tables.SILVER.path(config));
-    quarantine(staged, Timestamp.from(Instant.now())).write().format("delta").mode("overwrite")
-        .option("partitionOverwriteMode", "dynamic").partitionBy(EVENT_DATE)
-        .save(Tables.SILVER_QUARANTINE.path(config));
-    return new Result(true, rows, valid, reasons, report);
-  }
-
-  /**
-   * Adds {@code reason} and {@code detail} to bronze rows: null for a row that passes every rule, else the first
-   * rule it breaks. Among rows sharing a key, one valid row is kept (highest seq, then latest ingest) and the
-   * others become {@code duplicate_key}.
-   */
-  public static Dataset<Row> classify(Dataset<Row> bronze, FosmConfig config, Timestamp now) {
-    Column channels = fiberLookup(config, f -> lit(f.channels()));
-    Column expectedRate = fiberLookup(config, f -> lit(f.sampleRate()));
-    Column expectedCount = round(col(SAMPLE_RATE).multiply(config.chunkSeconds())).cast("int");
-    Column nonFinite = expr("size(filter(" + SAMPLES + ", x -> isnan(x) OR abs(x) = double('Infinity')))");
-    Timestamp earliest = Timestamp.from(config.silver().earliestTime());
-    Timestamp latest = new Timestamp(now.getTime() + config.silver().futureToleranceSeconds() * 1000L);
-
-    Column reason = when(channels.isNull(), lit("unknown_fiber"))
-        .when(col(CHANNEL).lt(0).or(col(CHANNEL).geq(channels)), lit("channel_out_of_range"))
-        .when(col(SAMPLE_RATE).notEqual(expectedRate), lit("sample_rate_mismatch"))
-        .when(size(col(SAMPLES)).notEqual(expectedCount), lit("wrong_sample_count"))
-        .when(nonFinite.gt(0), lit("non_finite_sample"))
-        .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(lit(latest))), lit("bad_timestamp"));
-    Column detail = when(channels.isNull(), concat(lit("fiber '"), col(FIBER_ID),
-            lit("' is not in the fiber registry (config key fibers)")))
-        .when(col(CHANNEL).lt(0).or(col(CHANNEL).geq(channels)), concat(lit("channel "), col(CHANNEL),
-            lit(" outside 0.."), channels.minus(1), lit(" of fiber "), col(FIBER_ID)))
-        .when(col(SAMPLE_RATE).notEqual(expectedRate), concat(lit("sample_rate "), col(SAMPLE_RATE),
-            lit(" but fiber "), col(FIBER_ID), lit(" is registered at "), expectedRate))
-        .when(size(col(SAMPLES)).notEqual(expectedCount), concat(lit("expected "), expectedCount,
-            lit(" samples (sample_rate x record.chunk_seconds), got "), size(col(SAMPLES))))
-        .when(nonFinite.gt(0), concat(nonFinite, lit(" NaN/infinite samples")))
-        .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(lit(latest))),
-            concat(lit("chunk_start "), col(CHUNK_START).cast("string"), lit(" outside "), lit(earliest.toInstant().toString()),
-                lit(" .. now + "), lit(config.silver().futureToleranceSeconds()), lit(" s")));
-
-    WindowSpec byKey = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(CHUNK_START))
-        .orderBy(col(REASON).isNull().desc(), col(SEQ).desc(), col(INGEST_TIME).desc(), col(SOURCE_FILE).asc());
-    Column duplicate = col(REASON).isNull().and(row_number().over(byKey).gt(1));
-    return bronze
-        .withColumn(REASON, reason)
-        .withColumn(DETAIL, detail)
-        .withColumn(DETAIL, when(duplicate, concat(lit("same key as the kept chunk with seq "),
-            first(col(SEQ)).over(byKey), lit(" from "), first(col(SOURCE_FILE)).over(byKey))).otherwise(col(DETAIL)))
-        .withColumn(REASON, when(duplicate, lit("duplicate_key")).otherwise(col(REASON)));
-  }
-
-  /** A per-fiber value from the registry as a column (null for an unknown fiber). */
-  private static Column fiberLookup(FosmConfig config, java.util.function.Function<FiberSpec, Column> value) {
-    List<Column> kv = new ArrayList<>();
-    for (FiberSpec f : config.fibers().values()) {
-      kv.add(lit(f.fiberId()));
-      kv.add(value.apply(f));
+    /** The rows that passed, in the silver schema. */
+    public static Dataset<Row> valid(Dataset<Row> classified) {
+        return classified.filter(col(REASON).isNull()).select(Bronze.columns(Schemas.SILVER));
     }
-    return element_at(map(kv.toArray(new Column[0])), col(FIBER_ID));
-  }
 
-  /** The rows that passed, in the silver schema. */
-  public static Dataset<Row> valid(Dataset<Row> classified) {
-    return classified.filter(col(REASON).isNull()).select(Bronze.columns(Schemas.SILVER));
-  }
-
-  /** The rows that failed, in the silver_quarantine schema. */
-  public static Dataset<Row> quarantine(Dataset<Row> classified, Timestamp now) {
-    return classified.filter(col(REASON).isNotNull()).withColumn(QUARANTINED_AT, lit(now))
-        .select(Bronze.columns(Schemas.SILVER_QUARANTINE));
-  }
-
-  /** Quarantined rows per reason (an aggregate of a handful of rows). */
-  static Map<String, Long> reasonCounts(Dataset<Row> classified) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (Row r : classified.filter(col(REASON).isNotNull()).groupBy(REASON).count().orderBy(REASON).collectAsList()) {
-      out.put(r.getString(0), r.getLong(1));
+    /** The rows that failed, in the silver_quarantine schema. */
+    public static Dataset<Row> quarantine(Dataset<Row> classified, Timestamp now) {
+        return classified.filter(col(REASON).isNotNull()).withColumn(QUARANTINED_AT, lit(now))
+                .select(Bronze.columns(Schemas.SILVER_QUARANTINE));
     }
-    return out;
-  }
+
+    /** Quarantined rows per reason (an aggregate of a handful of rows). */
+    static Map<String, Long> reasonCounts(Dataset<Row> classified) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Row r : classified.filter(col(REASON).isNotNull()).groupBy(REASON).count().orderBy(REASON).collectAsList()) {
+            out.put(r.getString(0), r.getLong(1));
+        }
+        return out;
+    }
 }

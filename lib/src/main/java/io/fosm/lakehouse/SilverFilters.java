@@ -22,63 +22,63 @@ import org.apache.spark.sql.RowFactory;
  * band-pass are fine). Without any configured filter the data passes through untouched.
  */
 public final class SilverFilters {
-  private SilverFilters() {}
+    private SilverFilters() {}
 
-  /** Applies each fiber's filters to the silver rows of that fiber. */
-  public static Dataset<Row> apply(Dataset<Row> silver, Map<String, FiberSpec> fibers) {
-    boolean any = fibers.values().stream().anyMatch(FiberSpec::hasFilters);
-    if (!any) {
-      return silver;
+    /** Applies each fiber's filters to the silver rows of that fiber. */
+    public static Dataset<Row> apply(Dataset<Row> silver, Map<String, FiberSpec> fibers) {
+        boolean any = fibers.values().stream().anyMatch(FiberSpec::hasFilters);
+        if (!any) {
+            return silver;
+        }
+        int fiberIdx = silver.schema().fieldIndex(FIBER_ID);
+        int samplesIdx = silver.schema().fieldIndex(SAMPLES);
+        Map<String, FiberSpec> specs = new HashMap<>(fibers);
+        MapPartitionsFunction<Row, Row> fn = rows -> new Iterator<>() {
+            private final Map<String, Butterworth> bandpass = new HashMap<>();
+            private final Map<String, SavitzkyGolay> savgol = new HashMap<>();
+
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Row row = rows.next();
+                FiberSpec spec = specs.get(row.getString(fiberIdx));
+                if (spec == null || !spec.hasFilters()) {
+                    return row;
+                }
+                double[] x = toDoubles(row.getList(samplesIdx));
+                if (spec.bandpass() != null) {
+                    FiberSpec.BandpassSpec bp = spec.bandpass();
+                    x = bandpass.computeIfAbsent(spec.fiberId(),
+                            id -> Butterworth.bandPass(bp.order(), bp.lowHz(), bp.highHz(), spec.sampleRate())).filtfilt(x);
+                }
+                if (spec.savgol() != null) {
+                    FiberSpec.SavgolSpec sg = spec.savgol();
+                    x = savgol.computeIfAbsent(spec.fiberId(), id -> new SavitzkyGolay(sg.window(), sg.polyOrder())).smooth(x);
+                }
+                Object[] values = new Object[row.length()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = row.get(i);
+                }
+                float[] out = new float[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    out[i] = (float) x[i];
+                }
+                values[samplesIdx] = out;
+                return RowFactory.create(values);
+            }
+        };
+        return silver.mapPartitions(fn, Encoders.row(silver.schema()));
     }
-    int fiberIdx = silver.schema().fieldIndex(FIBER_ID);
-    int samplesIdx = silver.schema().fieldIndex(SAMPLES);
-    Map<String, FiberSpec> specs = new HashMap<>(fibers);
-    MapPartitionsFunction<Row, Row> fn = rows -> new Iterator<>() {
-      private final Map<String, Butterworth> bandpass = new HashMap<>();
-      private final Map<String, SavitzkyGolay> savgol = new HashMap<>();
 
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row row = rows.next();
-        FiberSpec spec = specs.get(row.getString(fiberIdx));
-        if (spec == null || !spec.hasFilters()) {
-          return row;
-        }
-        double[] x = toDoubles(row.getList(samplesIdx));
-        if (spec.bandpass() != null) {
-          FiberSpec.BandpassSpec bp = spec.bandpass();
-          x = bandpass.computeIfAbsent(spec.fiberId(),
-              id -> Butterworth.bandPass(bp.order(), bp.lowHz(), bp.highHz(), spec.sampleRate())).filtfilt(x);
-        }
-        if (spec.savgol() != null) {
-          FiberSpec.SavgolSpec sg = spec.savgol();
-          x = savgol.computeIfAbsent(spec.fiberId(), id -> new SavitzkyGolay(sg.window(), sg.polyOrder())).smooth(x);
-        }
-        Object[] values = new Object[row.length()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = row.get(i);
-        }
-        float[] out = new float[x.length];
+    private static double[] toDoubles(java.util.List<Object> samples) {
+        double[] x = new double[samples.size()];
         for (int i = 0; i < x.length; i++) {
-          out[i] = (float) x[i];
+            x[i] = ((Number) samples.get(i)).doubleValue();
         }
-        values[samplesIdx] = out;
-        return RowFactory.create(values);
-      }
-    };
-    return silver.mapPartitions(fn, Encoders.row(silver.schema()));
-  }
-
-  private static double[] toDoubles(java.util.List<Object> samples) {
-    double[] x = new double[samples.size()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = ((Number) samples.get(i)).doubleValue();
+        return x;
     }
-    return x;
-  }
 }

@@ -7,31 +7,31 @@ import io.fosm.config.FosmConfig;
  * All tables are path-based Delta tables, so a lakehouse is just a folder (local, hdfs:// or s3a://).
  */
 public enum Tables {
-  BRONZE("bronze_chunks", "bronze/chunks"),
-  BRONZE_QUARANTINE("bronze_quarantine", "bronze/quarantine"),
-  SILVER("silver_chunks", "silver/chunks"),
-  SILVER_QUARANTINE("silver_quarantine", "silver/quarantine"),
-  /** Write-audit-publish staging area: the candidate silver batch that Deequ audits before it is published. */
-  SILVER_STAGING("silver_staging", "silver/_staging"),
-  GOLD_FEATURES("gold_features", "gold/features");
+    BRONZE("bronze_chunks", "bronze/chunks"),
+    BRONZE_QUARANTINE("bronze_quarantine", "bronze/quarantine"),
+    SILVER("silver_chunks", "silver/chunks"),
+    SILVER_QUARANTINE("silver_quarantine", "silver/quarantine"),
+    /** Write-audit-publish staging area: the candidate silver batch that Deequ audits before it is published. */
+    SILVER_STAGING("silver_staging", "silver/_staging"),
+    GOLD_FEATURES("gold_features", "gold/features");
 
-  /** Deequ's metrics repository (a JSON file) inside the lakehouse. */
-  public static final String DEEQU_METRICS = "_quality/deequ-metrics.json";
+    /** Deequ's metrics repository (a JSON file) inside the lakehouse. */
+    public static final String DEEQU_METRICS = "_quality/deequ-metrics.json";
 
-  private final String tableName;
-  private final String relativePath;
+    private final String tableName;
+    private final String relativePath;
 
-  Tables(String tableName, String relativePath) {
-    this.tableName = tableName;
-    this.relativePath = relativePath;
-  }
+    Tables(String tableName, String relativePath) {
+        this.tableName = tableName;
+        this.relativePath = relativePath;
+    }
 
-  public String tableName() {
-    return tableName;
-  }
+    public String tableName() {
+        return tableName;
+    }
 
-  /** The table's location under the configured lakehouse root. */
-  public String path(FosmConfig config) {
-    return config.tablePath(relativePath);
-  }
+    /** The table's location under the configured lakehouse root. */
+    public String path(FosmConfig config) {
+        return config.tablePath(relativePath);
+    }
 }

@@ -8,30 +8,30 @@ import java.util.List;
  */
 public record QualityReport(String batch, boolean passed, List<Finding> findings) {
 
-  /** One constraint: its rule, the measured value and whether it held. */
-  public record Finding(String check, String rule, String status, String measured, String message) {
-    public boolean failed() {
-      return !"Success".equals(status);
+    /** One constraint: its rule, the measured value and whether it held. */
+    public record Finding(String check, String rule, String status, String measured, String message) {
+        public boolean failed() {
+            return !"Success".equals(status);
+        }
     }
-  }
 
-  /** Findings that did not hold. */
-  public List<Finding> failures() {
-    return findings.stream().filter(Finding::failed).toList();
-  }
-
-  /** A readable multi-line report, failures first. */
-  public String render() {
-    StringBuilder sb = new StringBuilder();
-    sb.append("Deequ audit of ").append(batch).append(": ").append(passed ? "PASSED" : "FAILED").append('\n');
-    for (Finding f : findings.stream().sorted((a, b) -> Boolean.compare(b.failed(), a.failed())).toList()) {
-      sb.append(f.failed() ? "  FAIL " : "  ok   ").append(f.check()).append(": ").append(f.rule())
-          .append(" (measured ").append(f.measured()).append(')');
-      if (f.failed() && !f.message().isEmpty() && !f.message().contains(f.rule())) {
-        sb.append(" - ").append(f.message());
-      }
-      sb.append('\n');
+    /** Findings that did not hold. */
+    public List<Finding> failures() {
+        return findings.stream().filter(Finding::failed).toList();
     }
-    return sb.toString();
-  }
+
+    /** A readable multi-line report, failures first. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Deequ audit of ").append(batch).append(": ").append(passed ? "PASSED" : "FAILED").append('\n');
+        for (Finding f : findings.stream().sorted((a, b) -> Boolean.compare(b.failed(), a.failed())).toList()) {
+            sb.append(f.failed() ? "  FAIL " : "  ok   ").append(f.check()).append(": ").append(f.rule())
+                    .append(" (measured ").append(f.measured()).append(')');
+            if (f.failed() && !f.message().isEmpty() && !f.message().contains(f.rule())) {
+                sb.append(" - ").append(f.message());
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
 }

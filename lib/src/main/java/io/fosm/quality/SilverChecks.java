@@ -32,106 +32,106 @@ import scala.collection.JavaConverters;
  * <p>Cost: two passes over the staged batch (one per suite) plus one aggregation on the key for uniqueness.
  */
 public final class SilverChecks {
-  private SilverChecks() {}
+    private SilverChecks() {}
 
-  /** Audits a staged batch (valid rows have a null {@code reason}) and stores the metrics. */
-  public static QualityReport audit(SparkSession spark, Dataset<Row> staged, FosmConfig config, String batchTag,
-                                    String metricsRepositoryPath) {
-    double maxQuarantine = config.silver().maxQuarantineFraction();
-    int maxChannels = config.fibers().values().stream().mapToInt(f -> f.channels()).max().orElse(1);
+    /** Audits a staged batch (valid rows have a null {@code reason}) and stores the metrics. */
+    public static QualityReport audit(SparkSession spark, Dataset<Row> staged, FosmConfig config, String batchTag,
+                                                                        String metricsRepositoryPath) {
+        double maxQuarantine = config.silver().maxQuarantineFraction();
+        int maxChannels = config.fibers().values().stream().mapToInt(f -> f.channels()).max().orElse(1);
 
-    List<String> batchRules = new ArrayList<>();
-    Check batch = new Check(CheckLevel.Error(), "batch", emptyConstraints())
-        .hasSize(atLeast(1), hint(batchRules, "batch has at least one row"))
-        .satisfies(REASON + " IS NULL", "valid fraction", atLeast(1.0 - maxQuarantine),
-            hint(batchRules, "at least " + pct(1.0 - maxQuarantine)
-                + " of rows pass validation (silver.max_quarantine_fraction = " + maxQuarantine + ")"),
-            scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
+        List<String> batchRules = new ArrayList<>();
+        Check batch = new Check(CheckLevel.Error(), "batch", emptyConstraints())
+                .hasSize(atLeast(1), hint(batchRules, "batch has at least one row"))
+                .satisfies(REASON + " IS NULL", "valid fraction", atLeast(1.0 - maxQuarantine),
+                        hint(batchRules, "at least " + pct(1.0 - maxQuarantine)
+                                + " of rows pass validation (silver.max_quarantine_fraction = " + maxQuarantine + ")"),
+                        scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
 
-    List<String> publishedRules = new ArrayList<>();
-    Check published = new Check(CheckLevel.Error(), "published rows", emptyConstraints())
-        .isComplete(FIBER_ID, hint(publishedRules, "fiber_id is never null"), Option.empty())
-        .isComplete(CHANNEL, hint(publishedRules, "channel is never null"), Option.empty())
-        .isComplete(CHUNK_START, hint(publishedRules, "chunk_start is never null"), Option.empty())
-        // Deequ's completeness does not take array columns: say it as a predicate
-        .satisfies(SAMPLES + " IS NOT NULL AND size(" + SAMPLES + ") > 0", "samples present", exactly(1.0),
-            hint(publishedRules, "every row has samples"), scala.collection.immutable.List$.MODULE$.empty(),
-            Option.empty())
-        .hasUniqueness(JavaConverters.asScalaBuffer(List.of(FIBER_ID, CHANNEL, CHUNK_START)).toSeq(), exactly(1.0),
-            hint(publishedRules, "(fiber_id, channel, chunk_start) is unique"))
-        .hasMin(CHANNEL, atLeast(0), hint(publishedRules, "channel >= 0"), Option.empty())
-        .hasMax(CHANNEL, atMost(maxChannels - 1), hint(publishedRules, "channel < " + maxChannels), Option.empty())
-        .hasMin(SAMPLE_RATE, above(0), hint(publishedRules, "sample_rate > 0"), Option.empty());
+        List<String> publishedRules = new ArrayList<>();
+        Check published = new Check(CheckLevel.Error(), "published rows", emptyConstraints())
+                .isComplete(FIBER_ID, hint(publishedRules, "fiber_id is never null"), Option.empty())
+                .isComplete(CHANNEL, hint(publishedRules, "channel is never null"), Option.empty())
+                .isComplete(CHUNK_START, hint(publishedRules, "chunk_start is never null"), Option.empty())
+                // Deequ's completeness does not take array columns: say it as a predicate
+                .satisfies(SAMPLES + " IS NOT NULL AND size(" + SAMPLES + ") > 0", "samples present", exactly(1.0),
+                        hint(publishedRules, "every row has samples"), scala.collection.immutable.List$.MODULE$.empty(),
+                        Option.empty())
+                .hasUniqueness(JavaConverters.asScalaBuffer(List.of(FIBER_ID, CHANNEL, CHUNK_START)).toSeq(), exactly(1.0),
+                        hint(publishedRules, "(fiber_id, channel, chunk_start) is unique"))
+                .hasMin(CHANNEL, atLeast(0), hint(publishedRules, "channel >= 0"), Option.empty())
+                .hasMax(CHANNEL, atMost(maxChannels - 1), hint(publishedRules, "channel < " + maxChannels), Option.empty())
+                .hasMin(SAMPLE_RATE, above(0), hint(publishedRules, "sample_rate > 0"), Option.empty());
 
-    FileSystemMetricsRepository repository = new FileSystemMetricsRepository(spark, metricsRepositoryPath);
-    long now = System.currentTimeMillis();
-    List<QualityReport.Finding> findings = new ArrayList<>();
-    boolean passed = run(staged, batch, batchRules, repository, key(now, batchTag, "staged"), findings);
-    Dataset<Row> valid = staged.filter(staged.col(REASON).isNull());
-    passed &= run(valid, published, publishedRules, repository, key(now, batchTag, "published"), findings);
-    return new QualityReport(batchTag, passed, List.copyOf(findings));
-  }
-
-  private static boolean run(Dataset<Row> data, Check check, List<String> rules,
-                             FileSystemMetricsRepository repository, ResultKey key,
-                             List<QualityReport.Finding> findings) {
-    VerificationRunBuilder builder = new VerificationSuite().onData(data).addCheck(check);
-    VerificationResult result = builder.useRepository(repository).saveOrAppendResult(key).run();
-    for (CheckResult checkResult : JavaConverters.asJavaCollection(result.checkResults().values())) {
-      int i = 0;
-      // results come in the order the constraints were declared, which is the order of the rules
-      for (ConstraintResult cr : JavaConverters.asJavaCollection(checkResult.constraintResults())) {
-        String measured = cr.metric().isDefined() ? measured(cr.metric().get()) : "n/a";
-        String message = cr.message().isDefined() ? cr.message().get() : "";
-        String rule = i < rules.size() ? rules.get(i) : cr.constraint().toString();
-        findings.add(new QualityReport.Finding(checkResult.check().description(), rule, cr.status().toString(),
-            measured, message));
-        i++;
-      }
+        FileSystemMetricsRepository repository = new FileSystemMetricsRepository(spark, metricsRepositoryPath);
+        long now = System.currentTimeMillis();
+        List<QualityReport.Finding> findings = new ArrayList<>();
+        boolean passed = run(staged, batch, batchRules, repository, key(now, batchTag, "staged"), findings);
+        Dataset<Row> valid = staged.filter(staged.col(REASON).isNull());
+        passed &= run(valid, published, publishedRules, repository, key(now, batchTag, "published"), findings);
+        return new QualityReport(batchTag, passed, List.copyOf(findings));
     }
-    return result.status().toString().equals("Success");
-  }
 
-  private static String measured(Metric<?> metric) {
-    scala.util.Try<?> value = metric.value();
-    if (value.isFailure()) {
-      return "error: " + value.failed().get().getMessage();
+    private static boolean run(Dataset<Row> data, Check check, List<String> rules,
+                                                          FileSystemMetricsRepository repository, ResultKey key,
+                                                          List<QualityReport.Finding> findings) {
+        VerificationRunBuilder builder = new VerificationSuite().onData(data).addCheck(check);
+        VerificationResult result = builder.useRepository(repository).saveOrAppendResult(key).run();
+        for (CheckResult checkResult : JavaConverters.asJavaCollection(result.checkResults().values())) {
+            int i = 0;
+            // results come in the order the constraints were declared, which is the order of the rules
+            for (ConstraintResult cr : JavaConverters.asJavaCollection(checkResult.constraintResults())) {
+                String measured = cr.metric().isDefined() ? measured(cr.metric().get()) : "n/a";
+                String message = cr.message().isDefined() ? cr.message().get() : "";
+                String rule = i < rules.size() ? rules.get(i) : cr.constraint().toString();
+                findings.add(new QualityReport.Finding(checkResult.check().description(), rule, cr.status().toString(),
+                        measured, message));
+                i++;
+            }
+        }
+        return result.status().toString().equals("Success");
     }
-    Object v = value.get();
-    return v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d) : String.valueOf(v);
-  }
 
-  private static ResultKey key(long time, String batchTag, String stage) {
-    return new ResultKey(time, JavaConverters.mapAsScalaMap(Map.of("table", "silver", "batch", batchTag,
-        "stage", stage)).toMap(scala.Predef$.MODULE$.$conforms()));
-  }
+    private static String measured(Metric<?> metric) {
+        scala.util.Try<?> value = metric.value();
+        if (value.isFailure()) {
+            return "error: " + value.failed().get().getMessage();
+        }
+        Object v = value.get();
+        return v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d) : String.valueOf(v);
+    }
 
-  private static scala.collection.Seq<com.amazon.deequ.constraints.Constraint> emptyConstraints() {
-    return JavaConverters.asScalaBuffer(new ArrayList<com.amazon.deequ.constraints.Constraint>()).toSeq();
-  }
+    private static ResultKey key(long time, String batchTag, String stage) {
+        return new ResultKey(time, JavaConverters.mapAsScalaMap(Map.of("table", "silver", "batch", batchTag,
+                "stage", stage)).toMap(scala.Predef$.MODULE$.$conforms()));
+    }
 
-  private static Option<String> hint(List<String> rules, String text) {
-    rules.add(text);
-    return Option.apply(text);
-  }
+    private static scala.collection.Seq<com.amazon.deequ.constraints.Constraint> emptyConstraints() {
+        return JavaConverters.asScalaBuffer(new ArrayList<com.amazon.deequ.constraints.Constraint>()).toSeq();
+    }
 
-  private static String pct(double fraction) {
-    return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * fraction);
-  }
+    private static Option<String> hint(List<String> rules, String text) {
+        rules.add(text);
+        return Option.apply(text);
+    }
 
-  private static Function1<Object, Object> atLeast(double min) {
-    return v -> ((Number) v).doubleValue() >= min;
-  }
+    private static String pct(double fraction) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * fraction);
+    }
 
-  private static Function1<Object, Object> atMost(double max) {
-    return v -> ((Number) v).doubleValue() <= max;
-  }
+    private static Function1<Object, Object> atLeast(double min) {
+        return v -> ((Number) v).doubleValue() >= min;
+    }
 
-  private static Function1<Object, Object> above(double min) {
-    return v -> ((Number) v).doubleValue() > min;
-  }
+    private static Function1<Object, Object> atMost(double max) {
+        return v -> ((Number) v).doubleValue() <= max;
+    }
 
-  private static Function1<Object, Object> exactly(double expected) {
-    return v -> ((Number) v).doubleValue() == expected;
-  }
+    private static Function1<Object, Object> above(double min) {
+        return v -> ((Number) v).doubleValue() > min;
+    }
+
+    private static Function1<Object, Object> exactly(double expected) {
+        return v -> ((Number) v).doubleValue() == expected;
+    }
 }

@@ -6,39 +6,39 @@ import org.apache.spark.sql.SparkSession;
 
 /** Opens the one SparkSession a job (or a test JVM) uses, with Delta enabled. */
 public final class Sessions {
-  private Sessions() {}
+    private Sessions() {}
 
-  /**
-   * Gets or creates the session. The master comes from spark-submit when it set one, else from
-   * {@code spark.master} of the configuration (the local profile uses local[2]).
-   */
-  public static SparkSession open(FosmConfig config, String appName) {
-    SparkConf conf = new SparkConf(true);
-    if (!conf.contains("spark.master")) {
-      conf.setMaster(config.sparkMaster().orElseThrow(() -> new IllegalStateException(
-          "Cannot start Spark: no master from spark-submit and spark.master is empty in profile '"
-              + config.profile() + "' (use --profile local or spark-submit --master ...)")));
+    /**
+     * Gets or creates the session. The master comes from spark-submit when it set one, else from
+     * {@code spark.master} of the configuration (the local profile uses local[2]).
+     */
+    public static SparkSession open(FosmConfig config, String appName) {
+        SparkConf conf = new SparkConf(true);
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(config.sparkMaster().orElseThrow(() -> new IllegalStateException(
+                    "Cannot start Spark: no master from spark-submit and spark.master is empty in profile '"
+                            + config.profile() + "' (use --profile local or spark-submit --master ...)")));
+        }
+        // spark-submit names the app after the main class unless --name was given; the command name says more
+        if (!conf.contains("spark.app.name") || conf.get("spark.app.name").equals("io.fosm.jobs.Fosm")) {
+            conf.setAppName(appName);
+        }
+        conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+        conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
+        conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+        // Delta replays its log with 50 partitions by default: pure overhead for small tables and local runs
+        conf.setIfMissing("spark.databricks.delta.snapshotPartitions", String.valueOf(config.shufflePartitions()));
+        // Delta checkpoints and the small lakehouse tables do not need adaptive coalescing noise in the UI
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // s3a:// lakehouses: keep directory markers (fast commits; right on real S3 too)
+        conf.setIfMissing("spark.hadoop.fs.s3a.directory.marker.retention", "keep");
+        return SparkSession.builder().config(conf).getOrCreate();
     }
-    // spark-submit names the app after the main class unless --name was given; the command name says more
-    if (!conf.contains("spark.app.name") || conf.get("spark.app.name").equals("io.fosm.jobs.Fosm")) {
-      conf.setAppName(appName);
-    }
-    conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
-    conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(config.shufflePartitions()));
-    conf.setIfMissing("spark.sql.session.timeZone", "UTC");
-    // Delta replays its log with 50 partitions by default: pure overhead for small tables and local runs
-    conf.setIfMissing("spark.databricks.delta.snapshotPartitions", String.valueOf(config.shufflePartitions()));
-    // Delta checkpoints and the small lakehouse tables do not need adaptive coalescing noise in the UI
-    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-    // s3a:// lakehouses: keep directory markers (fast commits; right on real S3 too)
-    conf.setIfMissing("spark.hadoop.fs.s3a.directory.marker.retention", "keep");
-    return SparkSession.builder().config(conf).getOrCreate();
-  }
 
-  /** Labels the next Spark actions in the Spark UI. */
-  public static void describe(SparkSession spark, String group, String description) {
-    spark.sparkContext().setJobGroup(group, description, false);
-    spark.sparkContext().setJobDescription(description);
-  }
+    /** Labels the next Spark actions in the Spark UI. */
+    public static void describe(SparkSession spark, String group, String description) {
+        spark.sparkContext().setJobGroup(group, description, false);
+        spark.sparkContext().setJobDescription(description);
+    }
 }

@@ -11,80 +11,80 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FosmConfigTest {
 
-  @Test
-  void localProfileLoadsDefaultsAndProfile() {
-    FosmConfig c = FosmConfig.local();
-    assertEquals("local[2]", c.sparkMaster().orElseThrow());
-    assertEquals(java.nio.file.Path.of("lakehouse/landing").toAbsolutePath().toString(), c.landingPath());
-    assertEquals(64, c.fibers().get("demo").channels());
-    assertEquals(256, c.fibers().get("fiber-1").channels());
-    assertEquals(5, c.gold().bands().size());
-    assertEquals(0.5, c.gold().hopSeconds());
-  }
+    @Test
+    void localProfileLoadsDefaultsAndProfile() {
+        FosmConfig c = FosmConfig.local();
+        assertEquals("local[2]", c.sparkMaster().orElseThrow());
+        assertEquals(java.nio.file.Path.of("lakehouse/landing").toAbsolutePath().toString(), c.landingPath());
+        assertEquals(64, c.fibers().get("demo").channels());
+        assertEquals(256, c.fibers().get("fiber-1").channels());
+        assertEquals(5, c.gold().bands().size());
+        assertEquals(0.5, c.gold().hopSeconds());
+    }
 
-  @Test
-  void clusterProfileLeavesTheMasterToSparkSubmit() {
-    FosmConfig c = FosmConfig.load("cluster", null, Map.of(), List.of());
-    assertTrue(c.sparkMaster().isEmpty());
-    assertFalse(c.fibers().containsKey("demo"));
-  }
+    @Test
+    void clusterProfileLeavesTheMasterToSparkSubmit() {
+        FosmConfig c = FosmConfig.load("cluster", null, Map.of(), List.of());
+        assertTrue(c.sparkMaster().isEmpty());
+        assertFalse(c.fibers().containsKey("demo"));
+    }
 
-  @Test
-  void layersApplyInOrderAndReferencesResolve(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("site.properties");
-    Files.writeString(file, "lakehouse.root = /data/lake\ngold.hop_seconds = 0.25\n");
-    FosmConfig c = FosmConfig.load("local", file, Map.of("FOSM_GOLD_HOP_SECONDS", "0.2"),
-        List.of("gold.window_seconds=2.0"));
-    assertEquals("/data/lake/landing", c.landingPath(), "landing.path follows ${lakehouse.root}");
-    assertEquals(0.2, c.gold().hopSeconds(), "environment beats the file");
-    assertEquals(2.0, c.gold().windowSeconds(), "--conf beats everything");
-  }
+    @Test
+    void layersApplyInOrderAndReferencesResolve(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("site.properties");
+        Files.writeString(file, "lakehouse.root = /data/lake\ngold.hop_seconds = 0.25\n");
+        FosmConfig c = FosmConfig.load("local", file, Map.of("FOSM_GOLD_HOP_SECONDS", "0.2"),
+                List.of("gold.window_seconds=2.0"));
+        assertEquals("/data/lake/landing", c.landingPath(), "landing.path follows ${lakehouse.root}");
+        assertEquals(0.2, c.gold().hopSeconds(), "environment beats the file");
+        assertEquals(2.0, c.gold().windowSeconds(), "--conf beats everything");
+    }
 
-  @Test
-  void badValueNamesKeyOriginAndExpectation() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> FosmConfig.load("local", null, Map.of("FOSM_GOLD_HOP_SECONDS", "fast"), List.of()));
-    assertEquals("Invalid gold.hop_seconds (from env FOSM_GOLD_HOP_SECONDS): expected a positive number, got 'fast'",
-        e.getMessage());
-  }
+    @Test
+    void badValueNamesKeyOriginAndExpectation() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> FosmConfig.load("local", null, Map.of("FOSM_GOLD_HOP_SECONDS", "fast"), List.of()));
+        assertEquals("Invalid gold.hop_seconds (from env FOSM_GOLD_HOP_SECONDS): expected a positive number, got 'fast'",
+                e.getMessage());
+    }
 
-  @Test
-  void unknownKeysAreRejectedNotIgnored() {
-    ConfigException typo = assertThrows(ConfigException.class, () -> FosmConfig.local("gold.windw_seconds=2"));
-    assertTrue(typo.getMessage().contains("unknown key 'gold.windw_seconds' in --conf"), typo.getMessage());
-    ConfigException env = assertThrows(ConfigException.class,
-        () -> FosmConfig.load("local", null, Map.of("FOSM_LAKEHOUSE_ROOTT", "x"), List.of()));
-    assertTrue(env.getMessage().contains("FOSM_LAKEHOUSE_ROOTT"), env.getMessage());
-  }
+    @Test
+    void unknownKeysAreRejectedNotIgnored() {
+        ConfigException typo = assertThrows(ConfigException.class, () -> FosmConfig.local("gold.windw_seconds=2"));
+        assertTrue(typo.getMessage().contains("unknown key 'gold.windw_seconds' in --conf"), typo.getMessage());
+        ConfigException env = assertThrows(ConfigException.class,
+                () -> FosmConfig.load("local", null, Map.of("FOSM_LAKEHOUSE_ROOTT", "x"), List.of()));
+        assertTrue(env.getMessage().contains("FOSM_LAKEHOUSE_ROOTT"), env.getMessage());
+    }
 
-  @Test
-  void hopLongerThanWindowAndBadBandsFail() {
-    assertThrows(ConfigException.class, () -> FosmConfig.local("gold.hop_seconds=2", "gold.window_seconds=1"));
-    ConfigException bands = assertThrows(ConfigException.class, () -> FosmConfig.local("gold.bands=10-5"));
-    assertTrue(bands.getMessage().contains("bad band '10-5'"), bands.getMessage());
-    ConfigException fraction = assertThrows(ConfigException.class,
-        () -> FosmConfig.local("silver.max_quarantine_fraction=1.5"));
-    assertTrue(fraction.getMessage().contains("a fraction between 0 and 1"), fraction.getMessage());
-  }
+    @Test
+    void hopLongerThanWindowAndBadBandsFail() {
+        assertThrows(ConfigException.class, () -> FosmConfig.local("gold.hop_seconds=2", "gold.window_seconds=1"));
+        ConfigException bands = assertThrows(ConfigException.class, () -> FosmConfig.local("gold.bands=10-5"));
+        assertTrue(bands.getMessage().contains("bad band '10-5'"), bands.getMessage());
+        ConfigException fraction = assertThrows(ConfigException.class,
+                () -> FosmConfig.local("silver.max_quarantine_fraction=1.5"));
+        assertTrue(fraction.getMessage().contains("a fraction between 0 and 1"), fraction.getMessage());
+    }
 
-  @Test
-  void fiberRegistryAndFiltersAreValidated() {
-    FosmConfig c = FosmConfig.local("fiber.demo.filter.bandpass=5,400,4", "fiber.demo.filter.savgol=11,3");
-    FiberSpec demo = c.fibers().get("demo");
-    assertEquals(new FiberSpec.BandpassSpec(5, 400, 4), demo.bandpass());
-    assertEquals(new FiberSpec.SavgolSpec(11, 3), demo.savgol());
-    ConfigException nyquist = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.filter.bandpass=5,600"));
-    assertTrue(nyquist.getMessage().startsWith("Invalid fiber.demo.filter.bandpass (from --conf)"), nyquist.getMessage());
-    ConfigException even = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.filter.savgol=10,3"));
-    assertTrue(even.getMessage().contains("odd window"), even.getMessage());
-    ConfigException missing = assertThrows(ConfigException.class, () -> FosmConfig.local("fibers=demo,ghost"));
-    assertTrue(missing.getMessage().contains("fiber 'ghost' is listed but fiber.ghost.channels is not set"),
-        missing.getMessage());
-  }
+    @Test
+    void fiberRegistryAndFiltersAreValidated() {
+        FosmConfig c = FosmConfig.local("fiber.demo.filter.bandpass=5,400,4", "fiber.demo.filter.savgol=11,3");
+        FiberSpec demo = c.fibers().get("demo");
+        assertEquals(new FiberSpec.BandpassSpec(5, 400, 4), demo.bandpass());
+        assertEquals(new FiberSpec.SavgolSpec(11, 3), demo.savgol());
+        ConfigException nyquist = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.filter.bandpass=5,600"));
+        assertTrue(nyquist.getMessage().startsWith("Invalid fiber.demo.filter.bandpass (from --conf)"), nyquist.getMessage());
+        ConfigException even = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.filter.savgol=10,3"));
+        assertTrue(even.getMessage().contains("odd window"), even.getMessage());
+        ConfigException missing = assertThrows(ConfigException.class, () -> FosmConfig.local("fibers=demo,ghost"));
+        assertTrue(missing.getMessage().contains("fiber 'ghost' is listed but fiber.ghost.channels is not set"),
+                missing.getMessage());
+    }
 
-  @Test
-  void unknownProfileIsReported() {
-    ConfigException e = assertThrows(ConfigException.class, () -> FosmConfig.load("prod", null, Map.of(), List.of()));
-    assertTrue(e.getMessage().contains("Cannot load profile 'prod'"), e.getMessage());
-  }
+    @Test
+    void unknownProfileIsReported() {
+        ConfigException e = assertThrows(ConfigException.class, () -> FosmConfig.load("prod", null, Map.of(), List.of()));
+        assertTrue(e.getMessage().contains("Cannot load profile 'prod'"), e.getMessage());
+    }
 }

@@ -1,0 +1,80 @@
+package io.fosm.jobs;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The command line fails early and readably; none of these cases needs a SparkSession. */
+class FosmCliTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream stdout;
+    private PrintStream stderr;
+
+    @BeforeEach
+    void capture() {
+        stdout = System.out;
+        stderr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(stdout);
+        System.setErr(stderr);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        assertEquals(2, Fosm.run(new String[] {"bronz"}, Map.of()));
+        assertTrue(err().contains("fosm: unknown command 'bronz'"), err());
+    }
+
+    @Test
+    void badConfigurationNamesKeyAndSource() {
+        int code = Fosm.run(new String[] {"gold", "--conf", "gold.window_seconds=-1"}, Map.of());
+        assertEquals(2, code);
+        assertEquals("fosm gold: Invalid gold.window_seconds (from --conf): expected a positive number, got '-1'",
+                err().trim());
+    }
+
+    @Test
+    void badEnvironmentOverrideIsReported() {
+        int code = Fosm.run(new String[] {"silver"}, Map.of("FOSM_SILVER_MAX_QUARANTINE_FRACTION", "lots"));
+        assertEquals(2, code);
+        assertTrue(err().contains("from env FOSM_SILVER_MAX_QUARANTINE_FRACTION"), err());
+    }
+
+    @Test
+    void badDateAndUnknownArgument() {
+        assertEquals(2, Fosm.run(new String[] {"silver", "--date", "2026-13-01"}, Map.of()));
+        assertTrue(err().contains("Cannot parse --date of silver: expected YYYY-MM-DD, got '2026-13-01'"), err());
+        assertEquals(2, Fosm.run(new String[] {"gold", "--window", "2"}, Map.of()));
+        assertTrue(err().contains("unknown argument '--window'"), err());
+    }
+
+    @Test
+    void generatorArgumentsAreValidated() {
+        assertEquals(2, Fosm.run(new String[] {"generate", "--out", "x", "--channels", "abc"}, Map.of()));
+        assertTrue(err().contains("--channels"), err());
+    }
+
+    @Test
+    void configCommandPrintsTheEffectiveValues() {
+        assertEquals(0, Fosm.run(new String[] {"config", "--conf", "gold.hop_seconds=0.25"}, Map.of()));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("gold.hop_seconds = 0.25"), printed);
+        assertTrue(printed.contains("spark.master = local[2]"), printed);
+    }
+}
