@@ -14,8 +14,9 @@ final class GoldJob {
         long t0 = System.nanoTime();
         Gold.Result r = Gold.run(spark, config, date);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("gold: %d windows %s%s in %.1f s (%.0f windows/s)%n", r.windows(), r.windowsByLabel(),
-                r.labelled() ? "" : " (no event log: unlabelled)", seconds, r.windows() / seconds);
+        System.out.printf("gold: %d windows %s%s in %.1f s (%.0f windows/s, ~%.0f samples/s)%n", r.windows(),
+                r.windowsByLabel(), r.labelled() ? "" : " (no event log: unlabelled)", seconds, r.windows() / seconds,
+                r.samplesAdvanced() / seconds);
         return 0;
     }
 }

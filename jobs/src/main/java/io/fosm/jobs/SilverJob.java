@@ -15,8 +15,9 @@ final class SilverJob {
         Silver.Result r = Silver.run(spark, config, date);
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.print(r.report().render());
-        System.out.printf("silver: %d rows, %d valid, quarantined by reason %s, %s in %.1f s%n", r.rows(), r.valid(),
-                r.quarantinedByReason(), r.published() ? "published" : "NOT published", seconds);
+        System.out.printf("silver: %d rows, %d valid (%d samples), quarantined by reason %s, %s in %.1f s"
+                + " (%.0f samples/s)%n", r.rows(), r.valid(), r.validSamples(), r.quarantinedByReason(),
+                r.published() ? "published" : "NOT published", seconds, r.validSamples() / seconds);
         if (!r.published()) {
             System.err.println("fosm silver: Cannot publish the batch: the Deequ gate failed:");
             r.report().failures().forEach(f -> System.err.println("  " + f.check() + ": " + f.rule() + " (measured "

@@ -51,7 +51,7 @@ public final class Gold {
     private Gold() {}
 
     /** What one gold run did. */
-    public record Result(long windows, Map<String, Long> windowsByLabel, boolean labelled) {}
+    public record Result(long windows, Map<String, Long> windowsByLabel, boolean labelled, long samplesAdvanced) {}
 
     /** Reads silver (one event_date when present), computes features and replaces the matching gold partitions. */
     public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
@@ -84,7 +84,10 @@ public final class Gold {
             byLabel.put(r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(1));
             total += r.getLong(1);
         }
-        return new Result(total, byLabel, events.isPresent());
+        // each window advances the grid by one hop: windows x hop samples is the signal the job consumed
+        long hopSamples = featureConfig(config.gold(), config.fibers().values().iterator().next().sampleRate())
+                .hopSamples();
+        return new Result(total, byLabel, events.isPresent(), total * hopSamples);
     }
 
     /** The event log (JSON lines) under the labels path, if there is one. */

@@ -41,7 +41,7 @@ public final class Silver {
     private Silver() {}
 
     /** What one silver run did. */
-    public record Result(boolean published, long rows, long valid, Map<String, Long> quarantinedByReason,
+    public record Result(boolean published, long rows, long valid, long validSamples, Map<String, Long> quarantinedByReason,
                                               QualityReport report) {}
 
     /** Validates, audits and publishes bronze (one event_date when {@code date} is present). */
@@ -64,11 +64,21 @@ public final class Silver {
 
         Sessions.describe(spark, "fosm-silver", "silver: Deequ audit of the staged batch");
         QualityReport report = SilverChecks.audit(spark, staged, config, batchTag, config.tablePath(Tables.DEEQU_METRICS));
-        Map<String, Long> reasons = reasonCounts(staged);
-        long rows = staged.count();
-        long valid = rows - reasons.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        long valid = 0;
+        long validSamples = 0;
+        for (Row r : staged.groupBy(REASON).agg(count(lit(1)), sum(size(col(SAMPLES)))).orderBy(REASON)
+                .collectAsList()) {
+            if (r.isNullAt(0)) {
+                valid = r.getLong(1);
+                validSamples = r.isNullAt(2) ? 0 : r.getLong(2);
+            } else {
+                reasons.put(r.getString(0), r.getLong(1));
+            }
+        }
+        long rows = valid + reasons.values().stream().mapToLong(Long::longValue).sum();
         if (!report.passed()) {
-            return new Result(false, rows, valid, reasons, report);
+            return new Result(false, rows, valid, validSamples, reasons, report);
         }
 
         Sessions.describe(spark, "fosm-silver", "silver: publish " + batchTag);
@@ -78,7 +88,7 @@ public final class Silver {
         quarantine(staged, Timestamp.from(Instant.now())).write().format("delta").mode("overwrite")
                 .option("partitionOverwriteMode", "dynamic").partitionBy(EVENT_DATE)
                 .save(Tables.SILVER_QUARANTINE.path(config));
-        return new Result(true, rows, valid, reasons, report);
+        return new Result(true, rows, valid, validSamples, reasons, report);
     }
 
     /**
@@ -143,14 +153,5 @@ public final class Silver {
     public static Dataset<Row> quarantine(Dataset<Row> classified, Timestamp now) {
         return classified.filter(col(REASON).isNotNull()).withColumn(QUARANTINED_AT, lit(now))
                 .select(Bronze.columns(Schemas.SILVER_QUARANTINE));
-    }
-
-    /** Quarantined rows per reason (an aggregate of a handful of rows). */
-    static Map<String, Long> reasonCounts(Dataset<Row> classified) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Row r : classified.filter(col(REASON).isNotNull()).groupBy(REASON).count().orderBy(REASON).collectAsList()) {
-            out.put(r.getString(0), r.getLong(1));
-        }
-        return out;
     }
 }

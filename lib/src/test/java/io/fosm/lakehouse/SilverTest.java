@@ -132,4 +132,58 @@ class SilverTest {
         assertEquals(20, spark.read().format("delta").load(Tables.SILVER.path(config)).count(), "rerun adds nothing");
         assertEquals(2, spark.read().format("delta").load(Tables.SILVER_QUARANTINE.path(config)).count());
     }
+
+    @Test
+    void dateRunsReplaceOnlyTheirOwnPartition() {
+        FosmConfig config = SparkTestSession.lakehouse("silver-dates");
+        long day = 86_400_000_000L;
+        List<Row> rows = new ArrayList<>();
+        for (int ch = 0; ch < 4; ch++) {
+            rows.add(bronze("demo", ch, T0, 1000, ok(ch), 1, "d1"));
+            rows.add(bronze("demo", ch, T0 + day, 1000, ok(10 + ch), 1, "d2"));
+        }
+        bronzeFrame(spark, rows).write().format("delta").partitionBy(Columns.FIBER_ID, Columns.EVENT_DATE)
+                .save(Tables.BRONZE.path(config));
+        java.time.LocalDate d1 = java.time.LocalDate.parse("2026-01-01");
+        java.time.LocalDate d2 = d1.plusDays(1);
+        assertTrue(Silver.run(spark, config, Optional.of(d1)).published());
+        Dataset<Row> silver = spark.read().format("delta").load(Tables.SILVER.path(config));
+        assertEquals(4, silver.count());
+        assertEquals(4, silver.filter(silver.col(Columns.EVENT_DATE).equalTo(java.sql.Date.valueOf(d1))).count());
+        assertTrue(Silver.run(spark, config, Optional.of(d2)).published());
+        assertTrue(Silver.run(spark, config, Optional.of(d1)).published(), "reprocessing a day");
+        silver = spark.read().format("delta").load(Tables.SILVER.path(config));
+        assertEquals(8, silver.count(), "each day's partition is replaced, the other day's is kept");
+    }
+
+    @Test
+    void configuredBandPassFiltersTheFibersChunks() {
+        FosmConfig config = FosmConfig.local("fiber.demo.filter.bandpass=100,200,4");
+        float[] x = new float[1000];
+        float[] low = sine(20, 1.0, 1000, 1000, 0);
+        float[] mid = sine(150, 1.0, 1000, 1000, 0);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = low[i] + mid[i];
+        }
+        Dataset<Row> silver = Silver.valid(Silver.classify(bronzeFrame(spark, List.of(
+                bronze("demo", 0, T0, 1000, x, 1, "f"),
+                bronze("fiber-1", 0, T0, 1000, x, 1, "f"))), config, NOW));
+        Dataset<Row> filtered = SilverFilters.apply(silver, config.fibers());
+        Map<String, double[]> byFiber = new HashMap<>();
+        for (Row r : filtered.collectAsList()) {
+            List<Object> samples = r.getList(r.fieldIndex(Columns.SAMPLES));
+            double[] y = new double[samples.size()];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (Float) samples.get(i);
+            }
+            byFiber.put(r.getString(r.fieldIndex(Columns.FIBER_ID)), y);
+        }
+        double[] demo = byFiber.get("demo");
+        double worst = 0;
+        for (int i = 200; i < 800; i++) {   // away from the chunk edges
+            worst = Math.max(worst, Math.abs(demo[i] - mid[i]));
+        }
+        assertTrue(worst < 0.02, "the 20 Hz component is removed and the 150 Hz tone kept, max error " + worst);
+        assertEquals(x[123], byFiber.get("fiber-1")[123], 0.0, "a fiber without filters passes untouched");
+    }
 }
