@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV      := .venv
 PY        := $(VENV)/bin/python
 MVN       := mvn -B -q
+MVN_TEST  := mvn -B -ntp
 JAR        = $(firstword $(wildcard jobs/target/fosm-jobs-*-all.jar))
 DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
@@ -21,7 +22,7 @@ help:
 # Java 17 and Maven come from Debian when missing (CI machines have them; a bare Debian does not).
 deps:
 	@command -v java >/dev/null && command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jdk-headless maven; }
-	@command -v python3 >/dev/null || { apt-get update -qq && apt-get install -y -qq python3 python3-venv; }
+	@python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3 python3-venv; }
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt | deps
@@ -33,7 +34,7 @@ build: deps
 	$(MVN) package -DskipTests
 
 test: venv
-	$(MVN) install -Dspark.home="$(SPARK_HOME)"
+	$(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"
 	$(VENV)/bin/pytest -q lib/src/test/python
 
 demo: venv build

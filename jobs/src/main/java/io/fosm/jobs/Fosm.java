@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one entry point of the shaded jar: {@code spark-submit --class io.fosm.jobs.Fosm fosm.jar <command> [options]}.
  * Exit codes: 0 done, 1 the job ran but refused to publish (e.g. a failed quality gate), 2 bad arguments or
- * configuration, 3 an unexpected failure.
+ * configuration, 3 the job failed (missing input table, a failed Spark task, ...); the first line on stderr says why.
  */
 public final class Fosm {
     private Fosm() {}
@@ -30,6 +30,9 @@ public final class Fosm {
             `fosm <command> --help` shows a command's options.
             """ + JobArgs.USAGE;
 
+    private static final List<String> COMMANDS = List.of("generate", "bronze", "silver", "gold", "summary", "config");
+    private static final List<String> DATED = List.of("silver", "gold");
+
     public static void main(String[] args) {
         int code = run(args, System.getenv());
         if (code != 0) {
@@ -45,26 +48,24 @@ public final class Fosm {
         }
         String command = args[0];
         List<String> rest = Arrays.asList(args).subList(1, args.length);
+        if (!COMMANDS.contains(command)) {
+            System.err.println("fosm: unknown command '" + command + "'\n\n" + USAGE);
+            return 2;
+        }
         try {
             if (rest.contains("--help") || rest.contains("-h")) {
                 System.out.println(command.equals("generate") ? GenerateJob.usage() : "usage: fosm " + command + " [options]\n"
                         + JobArgs.USAGE);
                 return 0;
             }
-            switch (command) {
-                case "generate":
-                    return GenerateJob.run(rest);
-                case "bronze":
-                case "silver":
-                case "gold":
-                case "summary":
-                case "config":
-                    break;
-                default:
-                    System.err.println("fosm: unknown command '" + command + "'\n\n" + USAGE);
-                    return 2;
+            if (command.equals("generate")) {
+                return GenerateJob.run(rest);
             }
             JobArgs jobArgs = JobArgs.parse(command, rest, env);
+            if (jobArgs.date().isPresent() && !DATED.contains(command)) {
+                throw new ConfigException("Cannot run " + command + " for one --date: only " + DATED
+                        + " process a single event date");
+            }
             FosmConfig config = jobArgs.config(env);
             if (command.equals("config")) {
                 io.fosm.config.ConfigSources.load(jobArgs.profile(), jobArgs.confFile().orElse(null), env, jobArgs.overrides())
@@ -83,6 +84,16 @@ public final class Fosm {
             return 2;
         } catch (IllegalStateException e) {
             System.err.println("fosm " + command + ": " + e.getMessage());
+            return 3;
+        } catch (RuntimeException e) {
+            // a task failure surfaces as a SparkException wrapping the executor's error: name the root cause first
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            System.err.println("fosm " + command + ": Cannot complete: " + root.getClass().getSimpleName() + ": "
+                    + root.getMessage());
+            e.printStackTrace();
             return 3;
         }
     }

@@ -65,6 +65,18 @@ class FosmCliTest {
     }
 
     @Test
+    void dateIsRejectedWhereItWouldBeIgnored() {
+        assertEquals(2, Fosm.run(new String[] {"bronze", "--date", "2026-01-01"}, Map.of()));
+        assertTrue(err().contains("Cannot run bronze for one --date: only [silver, gold]"), err());
+    }
+
+    @Test
+    void wrapperVariablesAreNotMistakenForConfigurationKeys() {
+        assertEquals(0, Fosm.run(new String[] {"config"}, Map.of("FOSM_MASTER", "local[1]", "FOSM_DRIVER_MEMORY", "2g",
+                "FOSM_SPARK_SUBMIT_ARGS", "--verbose")));
+    }
+
+    @Test
     void generatorArgumentsAreValidated() {
         assertEquals(2, Fosm.run(new String[] {"generate", "--out", "x", "--channels", "abc"}, Map.of()));
         assertTrue(err().contains("--channels"), err());

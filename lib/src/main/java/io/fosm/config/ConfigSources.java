@@ -65,9 +65,9 @@ public final class ConfigSources {
         return sources;
     }
 
-    /** Environment variables with the FOSM_ prefix that select things rather than set keys. */
-    private static final List<String> RESERVED_ENV = List.of("FOSM_PROFILE", "FOSM_CONF_FILE", "FOSM_HOME", "FOSM_JAR",
-            "FOSM_SPARK_SUBMIT_ARGS");
+    /** Environment variables with the FOSM_ prefix that select things (read by bin/fosm or the CLI), not keys. */
+    private static final List<String> RESERVED_ENV = List.of("FOSM_PROFILE", "FOSM_CONF_FILE", "FOSM_JAR",
+            "FOSM_MASTER", "FOSM_DRIVER_MEMORY", "FOSM_SPARK_SUBMIT_ARGS");
 
     private boolean hasEnvKey(String envName) {
         return values.keySet().stream().anyMatch(k -> envName(k).equals(envName));

@@ -62,13 +62,23 @@ public record FosmConfig(
             throw new ConfigException("Invalid gold.hop_seconds (from " + src.origin("gold.hop_seconds")
                     + "): hop must not exceed gold.window_seconds " + window + ", cannot be: " + hop);
         }
+        double rate = fibers.values().iterator().next().sampleRate();
+        for (FiberSpec f : fibers.values()) {
+            if (f.sampleRate() != rate) {
+                // one gold table has one set of feature columns, which depends on the rate (bands clip at Nyquist)
+                throw new ConfigException("Invalid fiber." + f.fiberId() + ".sample_rate (from "
+                        + src.origin("fiber." + f.fiberId() + ".sample_rate") + "): every fiber of one lakehouse must"
+                        + " share the sample rate of fiber " + fibers.keySet().iterator().next() + " (" + rate
+                        + " Hz), got '" + f.sampleRate() + "'");
+            }
+        }
         Gold gold = new Gold(window, hop, r.bands("gold.bands"), (int) r.longAtLeast("gold.neighbor_channels", 1),
                 (int) r.longAtLeast("gold.partitions", 0));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
-                Map.copyOf(fibers), silver, gold);
+                java.util.Collections.unmodifiableMap(fibers), silver, gold);
     }
 
     /**
@@ -80,6 +90,11 @@ public record FosmConfig(
             return path;
         }
         return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    /** The sample rate all registered fibers share (validated at load). */
+    public double sampleRate() {
+        return fibers.values().iterator().next().sampleRate();
     }
 
     /** The path of a lakehouse table under the root. */

@@ -116,6 +116,11 @@ public final class Bronze {
         } catch (MalformedRecordException e) {
             return Collections.singletonList(failure(path, length, e.reasonCode(), e.getMessage(), content)).iterator();
         }
+        if (records.isEmpty()) {
+            // recorded, so the file is not picked up again on every run
+            return Collections.singletonList(failure(path, length, "empty_file",
+                    "Cannot ingest " + path + ": the chunk file holds no records", content)).iterator();
+        }
         List<Row> rows = new ArrayList<>(records.size());
         for (ChunkRecord r : records) {
             rows.add(RowFactory.create(r.fiberId(), r.channel(), toTimestamp(r.chunkStartMicros()), r.sampleRate(),

@@ -1,6 +1,11 @@
 package io.fosm.lakehouse;
 
 import io.delta.tables.DeltaTable;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Small helpers over Delta's API. */
@@ -18,5 +23,18 @@ public final class Delta {
             return -1;
         }
         return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    }
+
+    /**
+     * Replaces what a run is responsible for: the whole table when it processed everything, else exactly the
+     * {@code event_date} it processed ({@code replaceWhere}). Unlike dynamic partition overwrite, a partition for which
+     * the run produced no rows is emptied too, so a rerun never leaves stale rows behind.
+     */
+    public static void replace(Dataset<Row> data, String path, Optional<LocalDate> date, String... partitionColumns) {
+        DataFrameWriter<Row> writer = data.write().format("delta").mode("overwrite").partitionBy(partitionColumns);
+        if (date.isPresent()) {
+            writer = writer.option("replaceWhere", Columns.EVENT_DATE + " = DATE'" + date.get() + "'");
+        }
+        writer.save(path);
     }
 }

@@ -13,7 +13,6 @@ import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +69,7 @@ public final class Gold {
                 .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
                 .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType)));
         String goldPath = Tables.GOLD_FEATURES.path(config);
-        labelled.write().format("delta").mode("overwrite").option("partitionOverwriteMode", "dynamic")
-                .partitionBy(FIBER_ID, EVENT_DATE).save(goldPath);
+        Delta.replace(labelled, goldPath, date, FIBER_ID, EVENT_DATE);
 
         Sessions.describe(spark, "fosm-gold", "gold: count windows by label");
         Dataset<Row> written = spark.read().format("delta").load(goldPath);
@@ -85,8 +83,7 @@ public final class Gold {
             total += r.getLong(1);
         }
         // each window advances the grid by one hop: windows x hop samples is the signal the job consumed
-        long hopSamples = featureConfig(config.gold(), config.fibers().values().iterator().next().sampleRate())
-                .hopSamples();
+        long hopSamples = featureConfig(config.gold(), config.sampleRate()).hopSamples();
         return new Result(total, byLabel, events.isPresent(), total * hopSamples);
     }
 
@@ -137,16 +134,16 @@ public final class Gold {
     }
 
     /**
-     * Stitches each channel's chunks into windows and computes their features. Every fiber must use one sample rate
-     * for the feature columns to line up; the features are those of {@link #featureNames} at the first fiber's rate.
+     * Stitches each channel's chunks into windows and computes their features ({@link #featureNames} at the
+     * registry's sample rate, which every fiber shares).
      */
     public static Dataset<Row> windows(Dataset<Row> chunks, FosmConfig config) {
-        double referenceRate = config.fibers().values().iterator().next().sampleRate();
-        String[] names = featureNames(config, referenceRate);
+        double sampleRate = config.sampleRate();
+        String[] names = featureNames(config, sampleRate);
         StructType schema = windowSchema(names);
         int partitions = config.gold().partitions() > 0 ? config.gold().partitions()
                 : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-        WindowFeatures fn = new WindowFeatures(config.gold(), names.length);
+        WindowFeatures fn = new WindowFeatures(featureConfig(config.gold(), sampleRate));
         return chunks.select(ChunkBean.projection())
                 .repartition(partitions, col("fiberId"), col("channel"))
                 .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
@@ -154,20 +151,22 @@ public final class Gold {
                 .mapPartitions(fn, Encoders.row(schema));
     }
 
-    /** The mapPartitions body: one stitcher per channel run, one extractor per sample rate, buffers reused. */
+    /** The mapPartitions body: one extractor per task, one stitcher per channel run, buffers reused. */
     static final class WindowFeatures implements MapPartitionsFunction<ChunkBean, Row>, Serializable {
-        private final FosmConfig.Gold gold;
-        private final int featureCount;
+        private final FeatureConfig features;
 
-        WindowFeatures(FosmConfig.Gold gold, int featureCount) {
-            this.gold = gold;
-            this.featureCount = featureCount;
+        WindowFeatures(FeatureConfig features) {
+            this.features = features;
         }
 
         @Override
         public Iterator<Row> call(Iterator<ChunkBean> chunks) {
+            FeatureExtractor extractor = new FeatureExtractor(features);
+            int featureCount = extractor.featureCount();
+            int windowSamples = features.windowSamples();
+            double fs = features.sampleRate();
+            double[] out = new double[featureCount];
             return new Iterator<>() {
-                private final Map<Double, FeatureExtractor> extractors = new HashMap<>();
                 private final ArrayList<Row> pending = new ArrayList<>();
                 private int next;
                 private WindowStitcher stitcher;
@@ -193,27 +192,22 @@ public final class Gold {
                 }
 
                 private void push(ChunkBean chunk) {
-                    double fs = chunk.getSampleRate();
-                    FeatureExtractor extractor = extractors.computeIfAbsent(fs, r -> new FeatureExtractor(featureConfig(gold, r)));
-                    if (extractor.featureCount() != featureCount) {
+                    if (chunk.getSampleRate() != fs) {
+                        // silver admits only the registry's rate; anything else would get mislabelled columns
                         throw new IllegalStateException("Cannot compute gold features: fiber " + chunk.getFiberId()
-                                + " samples at " + fs + " Hz, which gives " + extractor.featureCount() + " features instead of "
-                                + featureCount + " (all fibers of one gold table must share the feature bands)");
+                                + " channel " + chunk.getChannel() + " samples at " + chunk.getSampleRate()
+                                + " Hz, but the fiber registry's rate is " + fs + " Hz");
                     }
-                    if (stitcher == null || chunk.getChannel() != channel || !chunk.getFiberId().equals(fiber)
-                            || stitcher.windowSamples() != extractor.config().windowSamples()) {
-                        stitcher = new WindowStitcher(extractor.config().windowSamples(), extractor.config().hopSamples());
+                    if (stitcher == null || chunk.getChannel() != channel || !chunk.getFiberId().equals(fiber)) {
+                        stitcher = WindowStitcher.forConfig(features);
                         fiber = chunk.getFiberId();
                         channel = chunk.getChannel();
                     }
-                    int windowSamples = extractor.config().windowSamples();
                     long startIndex = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
                     stitcher.push(startIndex, chunk.getSamples(), (windowStart, buffer, offset) -> {
-                        double[] out = new double[featureCount];
                         extractor.extract(buffer, offset, out);
                         Object[] values = new Object[6 + featureCount];
-                        long startMicros = WindowStitcher.epochMicros(windowStart, fs);
-                        Timestamp ws = Bronze.toTimestamp(startMicros);
+                        Timestamp ws = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart, fs));
                         values[0] = fiber;
                         values[1] = channel;
                         values[2] = ws;

@@ -34,8 +34,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * if an error-level Deequ check fails there, nothing is published and {@link Result#published()} is false.
  *
  * <p>Cost: one shuffle on the chunk key (deduplication), one write of the staged batch, two Deequ passes over it,
- * and the two publishing writes. Re-running over the same dates replaces their partitions (dynamic partition
- * overwrite), so the job is idempotent. Parallelism: {@code spark.sql.shuffle.partitions}.
+ * and the two publishing writes. A run over everything replaces the tables; a run for one {@code --date} replaces
+ * that date ({@code replaceWhere}); either way a rerun gives the same tables, so the job is idempotent. Parallelism: {@code spark.sql.shuffle.partitions}.
  */
 public final class Silver {
     private Silver() {}
@@ -83,11 +83,9 @@ public final class Silver {
 
         Sessions.describe(spark, "fosm-silver", "silver: publish " + batchTag);
         Dataset<Row> published = SilverFilters.apply(valid(staged), config.fibers());
-        published.write().format("delta").mode("overwrite").option("partitionOverwriteMode", "dynamic")
-                .partitionBy(FIBER_ID, EVENT_DATE).save(Tables.SILVER.path(config));
-        quarantine(staged, Timestamp.from(Instant.now())).write().format("delta").mode("overwrite")
-                .option("partitionOverwriteMode", "dynamic").partitionBy(EVENT_DATE)
-                .save(Tables.SILVER_QUARANTINE.path(config));
+        Delta.replace(published, Tables.SILVER.path(config), date, FIBER_ID, EVENT_DATE);
+        Delta.replace(quarantine(staged, Timestamp.from(Instant.now())), Tables.SILVER_QUARANTINE.path(config), date,
+                EVENT_DATE);
         return new Result(true, rows, valid, validSamples, reasons, report);
     }
 

@@ -15,7 +15,7 @@ public final class Sessions {
     public static SparkSession open(FosmConfig config, String appName) {
         SparkConf conf = new SparkConf(true);
         if (!conf.contains("spark.master")) {
-            conf.setMaster(config.sparkMaster().orElseThrow(() -> new IllegalStateException(
+            conf.setMaster(config.sparkMaster().orElseThrow(() -> new io.fosm.config.ConfigException(
                     "Cannot start Spark: no master from spark-submit and spark.master is empty in profile '"
                             + config.profile() + "' (use --profile local or spark-submit --master ...)")));
         }

@@ -83,6 +83,15 @@ class FosmConfigTest {
     }
 
     @Test
+    void fibersOfOneLakehouseShareTheSampleRate() {
+        ConfigException e = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.sample_rate=500"));
+        assertTrue(e.getMessage().startsWith("Invalid fiber.demo.sample_rate (from --conf): every fiber of one"
+                + " lakehouse must share the sample rate of fiber fiber-1 (1000.0 Hz)"), e.getMessage());
+        assertEquals(java.util.List.of("fiber-1", "demo"), java.util.List.copyOf(FosmConfig.local().fibers().keySet()),
+                "registry order is the order of the fibers key");
+    }
+
+    @Test
     void unknownProfileIsReported() {
         ConfigException e = assertThrows(ConfigException.class, () -> FosmConfig.load("prod", null, Map.of(), List.of()));
         assertTrue(e.getMessage().contains("Cannot load profile 'prod'"), e.getMessage());

@@ -41,13 +41,14 @@ class BronzeTest {
         Files.write(landing.resolve("c.fosf"), corrupt);
         Files.write(landing.resolve("truncated.fosf"), Arrays.copyOf(file(2, T0), 100));
         Files.writeString(landing.resolve("notes.csv"), "channel,value\n1,2\n");
+        Files.write(landing.resolve("empty.fosf"), ChunkCodec.encodeFile(List.of()));
         Files.writeString(landing.resolve(".d.fosf.inprogress"), "half written");   // hidden: still being written
 
         Bronze.Result first = Bronze.run(spark, config);
-        assertEquals(5, first.filesListed());
+        assertEquals(6, first.filesListed());
         assertEquals(8, first.records());
         assertEquals(8000, first.samples());
-        assertEquals(3, first.filesQuarantined());
+        assertEquals(4, first.filesQuarantined());
 
         Dataset<Row> bronze = spark.read().format("delta").load(Tables.BRONZE.path(config));
         assertEquals(8, bronze.count());
@@ -68,13 +69,13 @@ class BronzeTest {
             assertNotNull(r.get(r.fieldIndex(Columns.CONTENT)), "the bad file is kept whole");
             assertFalse(r.getString(r.fieldIndex(Columns.DETAIL)).isBlank());
         }
-        assertEquals(Map.of("c.fosf", "checksum_mismatch", "truncated.fosf", "truncated", "notes.csv", "unknown_format"),
-                reasons);
+        assertEquals(Map.of("c.fosf", "checksum_mismatch", "truncated.fosf", "truncated", "notes.csv", "unknown_format",
+                "empty.fosf", "empty_file"), reasons);
 
         Bronze.Result second = Bronze.run(spark, config);
         assertEquals(0, second.filesNew(), "running twice adds nothing");
         assertEquals(8, spark.read().format("delta").load(Tables.BRONZE.path(config)).count());
-        assertEquals(3, spark.read().format("delta").load(Tables.BRONZE_QUARANTINE.path(config)).count());
+        assertEquals(4, spark.read().format("delta").load(Tables.BRONZE_QUARANTINE.path(config)).count());
 
         Files.write(landing.resolve("e.fosf"), file(3, T0 + 5_000_000));
         Bronze.Result third = Bronze.run(spark, config);
