@@ -32,7 +32,7 @@ public record FosmConfig(
 
     /** Gold window and feature settings. */
     public record Gold(double windowSeconds, double hopSeconds, List<double[]> bands, int neighborChannels,
-                                          int partitions) implements Serializable {}
+                       int temporalWindows, int baselineWindows, int partitions) implements Serializable {}
 
     /** Loads the named profile with environment variables and {@code key=value} overrides applied. */
     public static FosmConfig load(String profile, Path externalFile, Map<String, String> env, List<String> overrides) {
@@ -73,6 +73,7 @@ public record FosmConfig(
             }
         }
         Gold gold = new Gold(window, hop, r.bands("gold.bands"), (int) r.longAtLeast("gold.neighbor_channels", 1),
+                (int) r.longAtLeast("gold.temporal_windows", 0), (int) r.longAtLeast("gold.baseline_windows", 1),
                 (int) r.longAtLeast("gold.partitions", 0));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),

@@ -23,7 +23,8 @@ abstract class EventSource {
         this.c0 = truth.centerChannelStart();
         this.c1 = truth.centerChannelEnd();
         this.halfWidth = truth.halfWidthChannels();
-        double sigma = Math.max(0.5, halfWidth / 2);
+        // the whole labelled extent must be observable: at the edge (d = halfWidth) the amplitude is ~half the peak
+        double sigma = Math.max(0.5, halfWidth / 1.2);
         this.invTwoSigma2 = 1 / (2 * sigma * sigma);
     }
 

@@ -33,7 +33,12 @@ public final class Delta {
     public static void replace(Dataset<Row> data, String path, Optional<LocalDate> date, String... partitionColumns) {
         DataFrameWriter<Row> writer = data.write().format("delta").mode("overwrite").partitionBy(partitionColumns);
         if (date.isPresent()) {
-            writer = writer.option("replaceWhere", Columns.EVENT_DATE + " = DATE'" + date.get() + "'");
+            // new feature columns may arrive with a new release: add them, keep the other dates' rows
+            writer = writer.option("replaceWhere", Columns.EVENT_DATE + " = DATE'" + date.get() + "'")
+                    .option("mergeSchema", "true");
+        } else {
+            // a full rebuild defines the schema anew
+            writer = writer.option("overwriteSchema", "true");
         }
         writer.save(path);
     }

@@ -64,7 +64,8 @@ public final class Gold {
         }
         Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
-        Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels());
+        Dataset<Row> features = withTemporalContext(withSpatialContext(windows(silver, config),
+                config.gold().neighborChannels()), config.gold().temporalWindows(), config.gold().baselineWindows());
         Dataset<Row> labelled = events.map(e -> withLabels(features, e)).orElseGet(() -> features
                 .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
                 .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType)));
@@ -240,6 +241,28 @@ public final class Gold {
                 .withColumn(SPATIAL_POWER_RATIO, coalesce(
                         log10(col("total_power").plus(1e-12).divide(col("_median").plus(1e-12))).multiply(10.0), lit(0.0)))
                 .drop("_nb", "_n", "_median");
+    }
+
+    /**
+     * Adds temporal context per channel, because impulsive events (digging strikes, pig knocks, footsteps) leave most
+     * single windows quiet and a channel's gain drifts slowly:
+     * {@code temporal_max_crest_factor} and {@code temporal_max_kurtosis} (the largest value within
+     * {@code temporalWindows} windows before and after), and {@code power_baseline_db}: 10 log10 of the window's total
+     * power over the 20th percentile of the channel's previous {@code baselineWindows} windows (0 dB without history).
+     * A low percentile keeps the baseline on the quiet floor even while an event lasts most of the baseline span.
+     */
+    public static Dataset<Row> withTemporalContext(Dataset<Row> windows, int temporalWindows, int baselineWindows) {
+        WindowSpec byChannel = Window.partitionBy(col(FIBER_ID), col(CHANNEL)).orderBy(col(WINDOW_START));
+        WindowSpec around = byChannel.rowsBetween(-temporalWindows, temporalWindows);
+        WindowSpec before = byChannel.rowsBetween(-baselineWindows, -1);
+        return windows
+                .withColumn(TEMPORAL_MAX_CREST_FACTOR, max(col("crest_factor")).over(around))
+                .withColumn(TEMPORAL_MAX_KURTOSIS, max(col("kurtosis")).over(around))
+                .withColumn("_baseline", expr("percentile(total_power, 0.2)").over(before))
+                .withColumn(POWER_BASELINE_DB, coalesce(
+                        log10(col("total_power").plus(1e-12).divide(col("_baseline").plus(1e-12))).multiply(10.0),
+                        lit(0.0)))
+                .drop("_baseline");
     }
 
     /**

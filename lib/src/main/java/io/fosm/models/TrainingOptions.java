@@ -1,0 +1,21 @@
+package io.fosm.models;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What a training run does: which models, the time split, the search, the class-count minimum and the seed.
+ *
+ * @param models supervised models to train
+ * @param trainFraction share of the time range used for training
+ * @param gapSeconds gap between the training and evaluation ranges (at least one window)
+ * @param search whether to run the hyperparameter search (TrainValidationSplit over a small grid)
+ * @param minClassCount the Deequ minimum of training windows per class
+ * @param seed random seed of every algorithm
+ * @param xgboostRounds boosting rounds of XGBoost
+ * @param xgboostWorkers XGBoost workers (must not exceed the task slots)
+ * @param anomaly whether to train the unsupervised detectors
+ */
+public record TrainingOptions(List<ModelKind> models, double trainFraction, double gapSeconds, boolean search,
+                              long minClassCount, long seed, int xgboostRounds, int xgboostWorkers,
+                              boolean anomaly) implements Serializable {}
