@@ -1,0 +1,96 @@
+package io.fosm.models;
+
+import static io.fosm.lakehouse.Columns.LABEL;
+import static org.apache.spark.sql.functions.col;
+
+import io.fosm.config.FosmConfig;
+import io.fosm.lakehouse.Columns;
+import io.fosm.lakehouse.Delta;
+import io.fosm.lakehouse.Gold;
+import io.fosm.lakehouse.Tables;
+import io.fosm.quality.QualityReport;
+import io.fosm.quality.TrainingChecks;
+import io.fosm.spark.Sessions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Trains the model zoo on {@code gold_features}: time split with a gap, Deequ checks of the training set, class
+ * weights, every configured model, and the unsupervised detectors. MLflow logging is the caller's (the train job's).
+ *
+ * <p>Cost: the labelled gold rows of the training and evaluation ranges are cached (features only, no signal); each
+ * model makes its own passes over them (TrainValidationSplit multiplies by the grid size); XGBoost trains in a barrier
+ * stage with {@code train.xgboost_workers} tasks.
+ */
+public final class Training {
+    private Training() {}
+
+    /** The outcome: the split and class counts, the Deequ report, and the models (empty when the gate refused). */
+    public record Result(TimeSplit split, long trainRows, long evalRows, Map<String, Long> trainClassCounts,
+                         List<String> features, QualityReport report, List<Trainer.TrainedModel> models,
+                         List<AnomalyDetectors.Result> anomalies, long goldVersion) {}
+
+    /** The model inputs: the gold DSP features of the lakehouse's sample rate, then the context features. */
+    public static List<String> features(FosmConfig config) {
+        List<String> out = new ArrayList<>(Arrays.asList(Gold.featureNames(config, config.sampleRate())));
+        out.addAll(Columns.CONTEXT_FEATURES);
+        return out;
+    }
+
+    /** Runs the training; {@code expectedClasses} must each reach {@code options.minClassCount()} windows. */
+    public static Result run(SparkSession spark, FosmConfig config, TrainingOptions options,
+                             List<String> expectedClasses) {
+        String goldPath = Tables.GOLD_FEATURES.path(config);
+        if (!Delta.exists(spark, goldPath)) {
+            throw new IllegalStateException("Cannot train: no gold_features table at " + goldPath
+                    + " (run `fosm gold` first)");
+        }
+        long goldVersion = Delta.version(spark, goldPath);
+        Dataset<Row> gold = spark.read().format("delta").load(goldPath).filter(col(LABEL).isNotNull());
+        Sessions.describe(spark, "fosm-train", "train: split gold_features v" + goldVersion + " by time");
+        Duration gap = Duration.ofMillis(Math.round(1000 * Math.max(options.gapSeconds(),
+                config.gold().windowSeconds())));
+        TimeSplit split = TimeSplit.plan(gold, options.trainFraction(), gap);
+        Dataset<Row> train = split.train(gold).cache();
+        Dataset<Row> eval = split.evaluation(gold).cache();
+        Map<String, Long> counts = new TreeMap<>();
+        for (Row r : train.groupBy(LABEL).count().collectAsList()) {
+            counts.put(r.getString(0), r.getLong(1));
+        }
+        long trainRows = counts.values().stream().mapToLong(Long::longValue).sum();
+        long evalRows = eval.count();
+        List<String> features = features(config);
+
+        Sessions.describe(spark, "fosm-train", "train: Deequ checks of the training set");
+        QualityReport report = TrainingChecks.audit(train, features, expectedClasses, options.minClassCount(),
+                config.sampleRate());
+        if (!report.passed()) {
+            return new Result(split, trainRows, evalRows, counts, features, report, List.of(), List.of(), goldVersion);
+        }
+        List<String> labels = List.copyOf(counts.keySet());
+        FeatureSpace space = new FeatureSpace(features);
+        Dataset<Row> weighted = Trainer.withClassWeights(train, counts).cache();
+        List<Trainer.TrainedModel> models = new ArrayList<>();
+        for (ModelKind kind : options.models()) {
+            Sessions.describe(spark, "fosm-train", "train: " + kind.modelName());
+            models.add(Trainer.fit(kind, weighted, eval, space, labels, options));
+        }
+        List<AnomalyDetectors.Result> anomalies = List.of();
+        if (options.anomaly()) {
+            Sessions.describe(spark, "fosm-train", "train: anomaly detectors");
+            anomalies = AnomalyDetectors.trainAndEvaluate(train, eval, space, options.seed());
+        }
+        weighted.unpersist();
+        train.unpersist();
+        eval.unpersist();
+        return new Result(split, trainRows, evalRows, counts, features, report, List.copyOf(models), anomalies,
+                goldVersion);
+    }
+}

@@ -1,0 +1,94 @@
+package io.fosm.quality;
+
+import static io.fosm.lakehouse.Columns.LABEL;
+
+import com.amazon.deequ.VerificationResult;
+import com.amazon.deequ.VerificationSuite;
+import com.amazon.deequ.checks.Check;
+import com.amazon.deequ.checks.CheckLevel;
+import com.amazon.deequ.checks.CheckResult;
+import com.amazon.deequ.constraints.ConstraintResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import scala.Function1;
+import scala.Option;
+import scala.collection.JavaConverters;
+
+/**
+ * The Deequ gate in front of training: no missing feature or label, every expected class present with at least
+ * {@code minClassCount} windows, and features within their physical ranges (powers and amplitudes non-negative,
+ * entropy and flatness in [0, 1], frequencies in [0, Nyquist]). Training refuses to start when a check fails.
+ */
+public final class TrainingChecks {
+    private TrainingChecks() {}
+
+    /** Audits the training rows. */
+    public static QualityReport audit(Dataset<Row> train, List<String> features, List<String> classes,
+                                      long minClassCount, double sampleRate) {
+        List<String> rules = new ArrayList<>();
+        Check check = new Check(CheckLevel.Error(), "training set", JavaConverters.asScalaBuffer(
+                new ArrayList<com.amazon.deequ.constraints.Constraint>()).toSeq());
+        check = check.isComplete(LABEL, hint(rules, "label is never null"), Option.empty());
+        for (String f : features) {
+            check = check.isComplete(f, hint(rules, f + " is never null"), Option.empty());
+        }
+        for (String c : classes) {
+            check = check.satisfies(LABEL + " = '" + c + "'", "class " + c, atLeastRows(train, minClassCount),
+                    hint(rules, "at least " + minClassCount + " windows of class " + c),
+                    scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
+        }
+        for (String f : features) {
+            String range = range(f, sampleRate);
+            if (range != null) {
+                check = check.satisfies(range, "range of " + f, v -> ((Number) v).doubleValue() == 1.0,
+                        hint(rules, f + ": " + range), scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
+            }
+        }
+        VerificationResult result = new VerificationSuite().onData(train).addCheck(check).run();
+        List<QualityReport.Finding> findings = new ArrayList<>();
+        for (CheckResult cr : JavaConverters.asJavaCollection(result.checkResults().values())) {
+            int i = 0;
+            for (ConstraintResult c : JavaConverters.asJavaCollection(cr.constraintResults())) {
+                String measured = c.metric().isDefined() && c.metric().get().value().isSuccess()
+                        ? String.format(Locale.ROOT, "%.6g", ((Number) c.metric().get().value().get()).doubleValue())
+                        : "n/a";
+                findings.add(new QualityReport.Finding("training set", i < rules.size() ? rules.get(i) : "?",
+                        c.status().toString(), measured, c.message().isDefined() ? c.message().get() : ""));
+                i++;
+            }
+        }
+        return new QualityReport("training set", result.status().toString().equals("Success"), List.copyOf(findings));
+    }
+
+    /** The class-count check works on a fraction: at least minClassCount of the rows. */
+    private static Function1<Object, Object> atLeastRows(Dataset<Row> train, long minClassCount) {
+        long n = Math.max(1, train.count());
+        double min = (double) minClassCount / n;
+        return v -> ((Number) v).doubleValue() >= min - 1e-12;
+    }
+
+    /** The physical range of a gold feature as a SQL predicate, or null when it has none worth checking. */
+    static String range(String feature, double sampleRate) {
+        double nyquist = sampleRate / 2;
+        if (feature.equals("spectral_entropy") || feature.equals("spectral_flatness")) {
+            return feature + " BETWEEN 0 AND 1.000001";
+        }
+        if (feature.startsWith("band_power_") || List.of("rms", "peak_to_peak", "std", "total_power", "crest_factor",
+                "kurtosis", "zero_crossing_rate", "spectral_bandwidth", "temporal_max_crest_factor",
+                "temporal_max_kurtosis").contains(feature)) {
+            return feature + " >= 0";
+        }
+        if (List.of("spectral_centroid", "spectral_rolloff", "dominant_frequency").contains(feature)) {
+            return feature + " BETWEEN 0 AND " + nyquist;
+        }
+        return "NOT isnan(" + feature + ") AND abs(" + feature + ") < double('Infinity')";
+    }
+
+    private static Option<String> hint(List<String> rules, String text) {
+        rules.add(text);
+        return Option.apply(text);
+    }
+}
