@@ -24,14 +24,19 @@ public final class Fosm {
                 bronze     land new chunk files in bronze_chunks (bad files -> bronze_quarantine)
                 silver     validate + dedupe bronze, Deequ gate, publish silver_chunks (bad rows -> silver_quarantine)
                 gold       windowed spectral features with spatial context and labels -> gold_features
+        train      train the model zoo on gold_features, log to MLflow, register the best as 'challenger'
+        promote    make the challenger the champion if it beats it (promote.* settings)
+        rollback   give the champion alias back to the previous champion
+        score      score gold_features with the champion -> gold_predictions
                 summary    rows per table, quarantined rows by reason, a few feature rows
                 config     print the effective configuration
 
             `fosm <command> --help` shows a command's options.
             """ + JobArgs.USAGE;
 
-    private static final List<String> COMMANDS = List.of("generate", "bronze", "silver", "gold", "summary", "config");
-    private static final List<String> DATED = List.of("silver", "gold");
+    private static final List<String> COMMANDS = List.of("generate", "bronze", "silver", "gold", "train", "promote",
+            "rollback", "score", "summary", "config");
+    private static final List<String> DATED = List.of("silver", "gold", "score");
 
     public static void main(String[] args) {
         int code = run(args, System.getenv());
@@ -72,11 +77,17 @@ public final class Fosm {
                         .effective().forEach((k, v) -> System.out.println(k + " = " + v));
                 return 0;
             }
+            if (command.equals("rollback")) {
+                return PromoteJob.rollback(config);
+            }
             SparkSession spark = Sessions.open(config, "fosm " + command);
             return switch (command) {
                 case "bronze" -> BronzeJob.run(spark, config);
                 case "silver" -> SilverJob.run(spark, config, jobArgs.date());
                 case "gold" -> GoldJob.run(spark, config, jobArgs.date());
+                case "train" -> TrainJob.run(spark, config, env);
+                case "promote" -> PromoteJob.promote(spark, config);
+                case "score" -> ScoreJob.run(spark, config, jobArgs.date());
                 default -> SummaryJob.run(spark, config);
             };
         } catch (ConfigException | IllegalArgumentException e) {
@@ -84,6 +95,9 @@ public final class Fosm {
             return 2;
         } catch (IllegalStateException e) {
             System.err.println("fosm " + command + ": " + e.getMessage());
+            return 3;
+        } catch (java.io.IOException e) {
+            System.err.println("fosm " + command + ": Cannot complete: " + e);
             return 3;
         } catch (RuntimeException e) {
             // a task failure surfaces as a SparkException wrapping the executor's error: name the root cause first

@@ -13,7 +13,9 @@ public enum Tables {
     SILVER_QUARANTINE("silver_quarantine", "silver/quarantine"),
     /** Write-audit-publish staging area: the candidate silver batch that Deequ audits before it is published. */
     SILVER_STAGING("silver_staging", "silver/_staging"),
-    GOLD_FEATURES("gold_features", "gold/features");
+    GOLD_FEATURES("gold_features", "gold/features"),
+    /** Champion scores of gold windows ({@code fosm score}). */
+    GOLD_PREDICTIONS("gold_predictions", "gold/predictions");
 
     /** Deequ's metrics repository (a JSON file) inside the lakehouse. */
     public static final String DEEQU_METRICS = "_quality/deequ-metrics.json";

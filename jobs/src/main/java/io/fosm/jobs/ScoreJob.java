@@ -1,0 +1,52 @@
+package io.fosm.jobs;
+
+import static io.fosm.lakehouse.Columns.*;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
+import io.fosm.config.FosmConfig;
+import io.fosm.lakehouse.Delta;
+import io.fosm.lakehouse.Tables;
+import io.fosm.models.Promotion;
+import io.fosm.models.Scoring;
+import io.fosm.registry.ModelRegistry;
+import io.fosm.registry.ModelVersion;
+import io.fosm.registry.MlflowTracking;
+import io.fosm.spark.Sessions;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code fosm score}: gold_features -> gold_predictions with the champion (loaded by alias). */
+final class ScoreJob {
+    private ScoreJob() {}
+
+    static int run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
+        long t0 = System.nanoTime();
+        ModelRegistry registry = MlflowTracking.connect(config.mlflow().trackingUri()).registry();
+        ModelVersion champion = registry.byAlias(config.mlflow().modelName(), Promotion.CHAMPION).orElseThrow(() ->
+                new IllegalStateException("Cannot score: registered model " + config.mlflow().modelName()
+                        + " has no champion (run `fosm train` and `fosm promote`)"));
+        List<String> classes = Promotion.classes(champion);
+        Dataset<Row> gold = spark.read().format("delta").load(Tables.GOLD_FEATURES.path(config));
+        if (date.isPresent()) {
+            gold = gold.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
+        }
+        Sessions.describe(spark, "fosm-score", "score gold_features with " + champion.uri());
+        Dataset<Row> scored = Scoring.score(Promotion.load(spark, registry, champion), gold, classes, BACKGROUND)
+                .select(col(FIBER_ID), col(CHANNEL), col(WINDOW_START), col(WINDOW_END), col(EVENT_DATE), col(LABEL),
+                        col(Scoring.PREDICTED_LABEL), col(Scoring.EVENT_SCORE), col(Scoring.PROBABILITIES),
+                        lit(String.join(",", classes)).as("classes"), lit(champion.name()).as("model_name"),
+                        lit(champion.version()).as("model_version"), current_timestamp().as("scored_at"));
+        String path = Tables.GOLD_PREDICTIONS.path(config);
+        Delta.replace(scored, path, date, FIBER_ID, EVENT_DATE);
+        long rows = spark.read().format("delta").load(path).count();
+        System.out.printf("score: %d windows scored with %s version %s in %.1f s%n", rows, champion.name(),
+                champion.version(), (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+}
