@@ -11,13 +11,18 @@ DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
 SPARK_HOME = $(shell $(PY) -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 
-.PHONY: help deps venv build test demo bench clean fixtures
+.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down
+
+# The MLflow tracking server the registry tests (and local model jobs) use; bin/mlflow-server reads the same port.
+MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
+MLFLOW_URI  := http://127.0.0.1:$(MLFLOW_PORT)
 
 help:
 	@echo "make demo    set up, generate a fiber, run bronze -> silver -> gold via spark-submit, print a summary"
 	@echo "make test    set up and run every test (unit, Spark, spark-submit to a standalone cluster)"
 	@echo "make bench   benchmarks (see docs/benchmarks.md)"
 	@echo "make build   the shaded jar jobs/target/fosm-jobs-*-all.jar"
+	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server ($(MLFLOW_URI), data in .cache/mlflow)"
 
 # Java 17 and Maven come from Debian when missing (CI machines have them; a bare Debian does not).
 deps:
@@ -33,9 +38,19 @@ $(VENV)/.installed: requirements.txt | deps
 build: deps
 	$(MVN) package -DskipTests
 
-test: venv
-	$(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"
-	$(VENV)/bin/pytest -q lib/src/test/python
+# The MLflow server runs for the whole test run (Maven, then the Python check of the model Maven logged) and is
+# stopped by the trap whether the tests pass, fail or are interrupted.
+test: mlflow-up
+	@trap 'bin/mlflow-server stop' EXIT; set -e; \
+	  export MLFLOW_TRACKING_URI=$(MLFLOW_URI); \
+	  $(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"; \
+	  $(VENV)/bin/pytest -q lib/src/test/python
+
+mlflow-up: venv
+	bin/mlflow-server start
+
+mlflow-down:
+	bin/mlflow-server stop
 
 demo: venv build
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)

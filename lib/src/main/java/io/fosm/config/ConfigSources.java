@@ -42,6 +42,10 @@ public final class ConfigSources {
         if (externalFile != null) {
             sources.putAll(readFile(externalFile), externalFile.toString(), false);
         }
+        // the variable every MLflow client reads: a shell set up for `mlflow` reaches the same server from the jobs
+        if (env.containsKey(MLFLOW_TRACKING_URI_ENV) && !env.get(MLFLOW_TRACKING_URI_ENV).isBlank()) {
+            sources.put("mlflow.tracking_uri", env.get(MLFLOW_TRACKING_URI_ENV).trim(), "env " + MLFLOW_TRACKING_URI_ENV, false);
+        }
         for (String key : List.copyOf(sources.values.keySet())) {
             String envName = envName(key);
             if (env.containsKey(envName)) {
@@ -67,7 +71,12 @@ public final class ConfigSources {
 
     /** Environment variables with the FOSM_ prefix that select things (read by bin/fosm or the CLI), not keys. */
     private static final List<String> RESERVED_ENV = List.of("FOSM_PROFILE", "FOSM_CONF_FILE", "FOSM_JAR",
-            "FOSM_MASTER", "FOSM_DRIVER_MEMORY", "FOSM_SPARK_SUBMIT_ARGS");
+            "FOSM_MASTER", "FOSM_DRIVER_MEMORY", "FOSM_SPARK_SUBMIT_ARGS",
+            // read by bin/mlflow-server, which the same shell (make test) runs
+            "FOSM_MLFLOW_PORT", "FOSM_MLFLOW_START_TIMEOUT");
+
+    /** MLflow's own variable for the tracking server; it overrides mlflow.tracking_uri of the files. */
+    static final String MLFLOW_TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";
 
     private boolean hasEnvKey(String envName) {
         return values.keySet().stream().anyMatch(k -> envName(k).equals(envName));

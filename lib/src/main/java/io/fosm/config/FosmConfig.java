@@ -24,7 +24,8 @@ public record FosmConfig(
         double chunkSeconds,
         Map<String, FiberSpec> fibers,
         Silver silver,
-        Gold gold) implements Serializable {
+        Gold gold,
+        Mlflow mlflow) implements Serializable {
 
     /** Silver validation thresholds. */
     public record Silver(Instant earliestTime, long futureToleranceSeconds, double maxQuarantineFraction)
@@ -33,6 +34,13 @@ public record FosmConfig(
     /** Gold window and feature settings. */
     public record Gold(double windowSeconds, double hopSeconds, List<double[]> bands, int neighborChannels,
                        int temporalWindows, int baselineWindows, int partitions) implements Serializable {}
+
+    /**
+     * Where runs and models go: the tracking server, the experiment and the registered model name. The tracking URI
+     * comes from {@code MLFLOW_TRACKING_URI} when that variable is set, unless FOSM_MLFLOW_TRACKING_URI or --conf
+     * names another.
+     */
+    public record Mlflow(String trackingUri, String experiment, String modelName) implements Serializable {}
 
     /** Loads the named profile with environment variables and {@code key=value} overrides applied. */
     public static FosmConfig load(String profile, Path externalFile, Map<String, String> env, List<String> overrides) {
@@ -75,11 +83,17 @@ public record FosmConfig(
         Gold gold = new Gold(window, hop, r.bands("gold.bands"), (int) r.longAtLeast("gold.neighbor_channels", 1),
                 (int) r.longAtLeast("gold.temporal_windows", 0), (int) r.longAtLeast("gold.baseline_windows", 1),
                 (int) r.longAtLeast("gold.partitions", 0));
+        String trackingUri = r.nonEmpty("mlflow.tracking_uri");
+        if (!trackingUri.matches("^https?://.+")) {
+            // the Java client speaks REST only: file: or databricks URIs would fail later with an obscure error
+            throw r.fail("mlflow.tracking_uri", trackingUri, "an http:// or https:// URI of an MLflow tracking server");
+        }
+        Mlflow mlflow = new Mlflow(trackingUri, r.nonEmpty("mlflow.experiment"), r.nonEmpty("mlflow.model_name"));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
-                java.util.Collections.unmodifiableMap(fibers), silver, gold);
+                java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow);
     }
 
     /**

@@ -41,6 +41,29 @@ class FosmConfigTest {
     }
 
     @Test
+    void mlflowTrackingUriFromMlflowEnvBeatsFilesButNotFosmEnvOrConf(@TempDir Path dir) throws Exception {
+        assertEquals(new FosmConfig.Mlflow("http://127.0.0.1:5055", "fosm", "fosm-event-classifier"),
+                FosmConfig.local().mlflow(), "defaults");
+        Path file = dir.resolve("site.properties");
+        Files.writeString(file, "mlflow.tracking_uri = http://file-host:5000\n");
+        assertEquals("http://file-host:5000", FosmConfig.load("local", file, Map.of(), List.of()).mlflow().trackingUri());
+        Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "http://env-host:5000");
+        assertEquals("http://env-host:5000", FosmConfig.load("local", file, env, List.of()).mlflow().trackingUri(),
+                "MLFLOW_TRACKING_URI beats the file");
+        Map<String, String> both = Map.of("MLFLOW_TRACKING_URI", "http://env-host:5000",
+                "FOSM_MLFLOW_TRACKING_URI", "http://fosm-host:5000");
+        assertEquals("http://fosm-host:5000", FosmConfig.load("local", file, both, List.of()).mlflow().trackingUri());
+        assertEquals("http://conf-host:5000", FosmConfig.load("local", file, env,
+                List.of("mlflow.tracking_uri=http://conf-host:5000")).mlflow().trackingUri(), "--conf beats everything");
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> FosmConfig.load("local", null, Map.of("MLFLOW_TRACKING_URI", "file:///tmp/mlruns"), List.of()));
+        assertEquals("Invalid mlflow.tracking_uri (from env MLFLOW_TRACKING_URI): expected an http:// or https:// URI"
+                + " of an MLflow tracking server, got 'file:///tmp/mlruns'", bad.getMessage());
+        // bin/mlflow-server reads these from the same shell; they are not configuration keys
+        assertDoesNotThrow(() -> FosmConfig.load("local", null, Map.of("FOSM_MLFLOW_PORT", "5056"), List.of()));
+    }
+
+    @Test
     void badValueNamesKeyOriginAndExpectation() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> FosmConfig.load("local", null, Map.of("FOSM_GOLD_HOP_SECONDS", "fast"), List.of()));
