@@ -52,17 +52,22 @@ mlflow-up: venv
 mlflow-down:
 	bin/mlflow-server stop
 
-demo: venv build
+demo: venv build mlflow-up
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	@export FOSM_LAKEHOUSE_ROOT=$(DEMO_LAKE) SPARK_HOME="$(SPARK_HOME)"; set -e; \
+	@export FOSM_LAKEHOUSE_ROOT=$(DEMO_LAKE) SPARK_HOME="$(SPARK_HOME)" MLFLOW_TRACKING_URI=$(MLFLOW_URI); set -e; \
 	  t0=$$(date +%s); \
 	  echo "== generate: 64 channels x 120 s at 1 kHz, a few injected faults"; \
 	  bin/fosm generate --out $(DEMO_LAKE) --fiber-id demo --channels 64 --duration 120 --seed 7 --fault-rate 0.002; \
 	  echo "== bronze"; bin/fosm bronze; \
 	  echo "== silver"; bin/fosm silver; \
 	  echo "== gold"; bin/fosm gold; \
+	  echo "== train (the model zoo; the search is off to keep the demo short)"; \
+	  bin/fosm train --conf train.search=false; \
+	  echo "== promote"; bin/fosm promote; \
+	  echo "== score"; bin/fosm score; \
 	  echo "== summary"; bin/fosm summary; \
-	  echo "demo done in $$(( $$(date +%s) - t0 )) s; lakehouse at $(DEMO_LAKE)"
+	  echo "demo done in $$(( $$(date +%s) - t0 )) s; lakehouse at $(DEMO_LAKE)"; \
+	  echo "MLflow UI: $(MLFLOW_URI) (still running; stop it with 'make mlflow-down')"
 
 bench: venv build
 	bench/run.sh

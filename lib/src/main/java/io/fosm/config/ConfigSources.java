@@ -73,7 +73,9 @@ public final class ConfigSources {
     private static final List<String> RESERVED_ENV = List.of("FOSM_PROFILE", "FOSM_CONF_FILE", "FOSM_JAR",
             "FOSM_MASTER", "FOSM_DRIVER_MEMORY", "FOSM_SPARK_SUBMIT_ARGS",
             // read by bin/mlflow-server, which the same shell (make test) runs
-            "FOSM_MLFLOW_PORT", "FOSM_MLFLOW_START_TIMEOUT");
+            "FOSM_MLFLOW_PORT", "FOSM_MLFLOW_START_TIMEOUT",
+            // provenance tag of training runs, set by bin/fosm from git
+            "FOSM_GIT_COMMIT");
 
     /** MLflow's own variable for the tracking server; it overrides mlflow.tracking_uri of the files. */
     static final String MLFLOW_TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";

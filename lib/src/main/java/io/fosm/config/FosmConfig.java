@@ -25,7 +25,25 @@ public record FosmConfig(
         Map<String, FiberSpec> fibers,
         Silver silver,
         Gold gold,
-        Mlflow mlflow) implements Serializable {
+        Mlflow mlflow,
+        Train train,
+        Promote promote) implements Serializable {
+
+    /** Training settings ({@code train.*}). */
+    public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
+                        List<String> classes, long seed, int xgboostRounds, int xgboostWorkers, boolean anomaly)
+            implements Serializable {
+
+        /** The options of a run on a cluster with {@code taskSlots} slots (XGBoost workers are capped by them). */
+        public io.fosm.models.TrainingOptions options(int taskSlots) {
+            return new io.fosm.models.TrainingOptions(models.stream().map(io.fosm.models.ModelKind::parse).toList(),
+                    fraction, gapSeconds, search, minClassCount, seed, xgboostRounds,
+                    Math.max(1, Math.min(xgboostWorkers, taskSlots)), anomaly);
+        }
+    }
+
+    /** The promotion rule ({@code promote.*}). */
+    public record Promote(String metric, double margin, double maxClassRegression) implements Serializable {}
 
     /** Silver validation thresholds. */
     public record Silver(Instant earliestTime, long futureToleranceSeconds, double maxQuarantineFraction)
@@ -89,11 +107,33 @@ public record FosmConfig(
             throw r.fail("mlflow.tracking_uri", trackingUri, "an http:// or https:// URI of an MLflow tracking server");
         }
         Mlflow mlflow = new Mlflow(trackingUri, r.nonEmpty("mlflow.experiment"), r.nonEmpty("mlflow.model_name"));
+        List<String> models = r.list("train.models");
+        for (String m : models) {
+            if (!List.of("lr", "rf", "gbt", "mlp", "xgboost").contains(m)) {
+                throw r.fail("train.models", src.raw("train.models"), "a list of lr, rf, gbt, mlp, xgboost (bad model '"
+                        + m + "')");
+            }
+        }
+        double fraction = r.fraction("train.fraction");
+        if (fraction <= 0 || fraction >= 1) {
+            throw r.fail("train.fraction", src.raw("train.fraction"), "a fraction strictly between 0 and 1");
+        }
+        Train train = new Train(fraction, r.nonNegative("train.gap_seconds"), models, r.bool("train.search"),
+                r.longAtLeast("train.min_class_count", 1), r.list("train.classes"), r.longAtLeast("train.seed", 0),
+                (int) r.longAtLeast("train.xgboost_rounds", 1), (int) r.longAtLeast("train.xgboost_workers", 1),
+                r.bool("train.anomaly"));
+        String metric = r.nonEmpty("promote.metric");
+        if (!metric.equals("macro_f1") && !metric.equals("accuracy") && !metric.equals("roc_auc_event")
+                && !metric.equals("pr_auc_event")) {
+            throw r.fail("promote.metric", metric, "one of macro_f1, accuracy, roc_auc_event, pr_auc_event");
+        }
+        Promote promote = new Promote(metric, r.nonNegative("promote.margin"),
+                r.nonNegative("promote.max_class_regression"));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
-                java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow);
+                java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote);
     }
 
     /**
@@ -133,6 +173,22 @@ public record FosmConfig(
                 throw fail(key, src.raw(key), "a positive number");
             }
             return v;
+        }
+
+        double nonNegative(String key) {
+            double v = number(key, "a number >= 0");
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw fail(key, src.raw(key), "a number >= 0");
+            }
+            return v;
+        }
+
+        boolean bool(String key) {
+            String v = src.raw(key);
+            if ("true".equals(v) || "false".equals(v)) {
+                return Boolean.parseBoolean(v);
+            }
+            throw fail(key, v, "true or false");
         }
 
         double fraction(String key) {

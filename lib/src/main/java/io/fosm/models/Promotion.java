@@ -1,0 +1,137 @@
+package io.fosm.models;
+
+import static io.fosm.lakehouse.Columns.BACKGROUND;
+import static io.fosm.lakehouse.Columns.LABEL;
+import static io.fosm.lakehouse.Columns.WINDOW_END;
+import static io.fosm.lakehouse.Columns.WINDOW_START;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.fosm.registry.ModelRegistry;
+import io.fosm.registry.ModelVersion;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Moves the registry's {@code champion} alias: {@link #promote} re-evaluates the challenger and the champion on the
+ * challenger's evaluation range of the current gold table and applies the {@link PromotionGate}; {@link #rollback}
+ * gives the alias back to the previous champion. The history of champions is the registered model's tag
+ * {@code champion_history} (comma-separated versions, oldest first).
+ */
+public final class Promotion {
+    public static final String CHAMPION = "champion";
+    public static final String CHALLENGER = "challenger";
+    public static final String HISTORY_TAG = "champion_history";
+    /** Version tags written at registration. */
+    public static final String CLASSES_TAG = "classes";
+    public static final String EVAL_START_TAG = "eval_start";
+    public static final String EVAL_END_TAG = "eval_end";
+
+    private Promotion() {}
+
+    /** What promote decided and did. */
+    public record Outcome(boolean promoted, String reason, Optional<String> champion, String challenger,
+                          PromotionGate.Decision decision) {}
+
+    /** Promotes the challenger if the gate allows; otherwise changes nothing. */
+    public static Outcome promote(SparkSession spark, ModelRegistry registry, String modelName, Dataset<Row> gold,
+                                  PromotionGate gate) {
+        ModelVersion challenger = registry.byAlias(modelName, CHALLENGER).orElseThrow(() -> new IllegalStateException(
+                "Cannot promote: registered model " + modelName + " has no '" + CHALLENGER
+                        + "' alias (run `fosm train` first)"));
+        Optional<ModelVersion> champion = registry.byAlias(modelName, CHAMPION);
+        if (champion.isPresent() && champion.get().version().equals(challenger.version())) {
+            return new Outcome(false, "version " + challenger.version() + " is already the champion",
+                    champion.map(ModelVersion::version), challenger.version(), null);
+        }
+        Dataset<Row> range = evaluationRange(gold, challenger).cache();
+        try {
+            Map<String, Double> challengerMetrics = evaluate(spark, registry, challenger, range);
+            Optional<Map<String, Double>> championMetrics = champion.map(c -> evaluate(spark, registry, c, range));
+            PromotionGate.Decision decision = gate.decide(challengerMetrics, championMetrics);
+            if (decision.promote()) {
+                if (champion.isPresent()) {
+                    List<String> history = history(registry, modelName);
+                    history.add(champion.get().version());
+                    registry.setModelTag(modelName, HISTORY_TAG, String.join(",", history));
+                }
+                registry.setAlias(modelName, CHAMPION, challenger.version());
+                registry.deleteAlias(modelName, CHALLENGER);
+            }
+            return new Outcome(decision.promote(), decision.reason(), champion.map(ModelVersion::version),
+                    challenger.version(), decision);
+        } finally {
+            range.unpersist();
+        }
+    }
+
+    /** Gives the champion alias back to the previous champion; returns the version now champion. */
+    public static String rollback(ModelRegistry registry, String modelName) {
+        List<String> history = history(registry, modelName);
+        if (history.isEmpty()) {
+            throw new IllegalStateException("Cannot roll back: registered model " + modelName
+                    + " has no previous champion (tag " + HISTORY_TAG + " is empty)");
+        }
+        String previous = history.remove(history.size() - 1);
+        Optional<ModelVersion> current = registry.byAlias(modelName, CHAMPION);
+        registry.setAlias(modelName, CHAMPION, previous);
+        registry.setModelTag(modelName, HISTORY_TAG, String.join(",", history));
+        current.ifPresent(c -> registry.setModelTag(modelName, "rolled_back_from", c.version()));
+        return previous;
+    }
+
+    /** Loads a registered version (repairing XGBoost stages) with the classes it was trained on. */
+    public static PipelineModel load(SparkSession spark, ModelRegistry registry, ModelVersion version) {
+        return XgboostModels.repair(registry.load(spark, version.uri()));
+    }
+
+    /** The model's classes in index order, from the version tag written at registration. */
+    public static List<String> classes(ModelVersion version) {
+        String classes = version.tags().get(CLASSES_TAG);
+        if (classes == null || classes.isBlank()) {
+            throw new IllegalStateException("Cannot use model version " + version.version() + " of " + version.name()
+                    + ": it has no '" + CLASSES_TAG + "' tag (register models with `fosm train`)");
+        }
+        return Arrays.asList(classes.split(","));
+    }
+
+    private static Map<String, Double> evaluate(SparkSession spark, ModelRegistry registry, ModelVersion version,
+                                                Dataset<Row> range) {
+        List<String> labels = classes(version);
+        Dataset<Row> known = range.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
+        return ClassificationMetrics.of(Scoring.score(load(spark, registry, version), known, labels, BACKGROUND),
+                labels, BACKGROUND).asMetrics();
+    }
+
+    private static Dataset<Row> evaluationRange(Dataset<Row> gold, ModelVersion challenger) {
+        String start = challenger.tags().get(EVAL_START_TAG);
+        String end = challenger.tags().get(EVAL_END_TAG);
+        if (start == null || end == null) {
+            throw new IllegalStateException("Cannot promote version " + challenger.version() + ": it has no "
+                    + EVAL_START_TAG + "/" + EVAL_END_TAG + " tags naming its evaluation range");
+        }
+        return gold.filter(col(LABEL).isNotNull()
+                .and(col(WINDOW_START).geq(lit(Timestamp.from(Instant.parse(start)))))
+                .and(col(WINDOW_END).leq(lit(Timestamp.from(Instant.parse(end))))));
+    }
+
+    private static List<String> history(ModelRegistry registry, String modelName) {
+        String tag = registry.modelTags(modelName).getOrDefault(HISTORY_TAG, "");
+        List<String> out = new ArrayList<>();
+        for (String v : tag.split(",")) {
+            if (!v.isBlank()) {
+                out.add(v.trim());
+            }
+        }
+        return out;
+    }
+}
