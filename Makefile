@@ -18,8 +18,8 @@ MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
 MLFLOW_URI  := http://127.0.0.1:$(MLFLOW_PORT)
 
 help:
-	@echo "make demo    set up, generate a fiber, run bronze -> silver -> gold via spark-submit, print a summary"
-	@echo "make test    set up and run every test (unit, Spark, spark-submit to a standalone cluster)"
+	@echo "make demo    set up, generate a fiber, run bronze -> silver -> gold -> train -> promote -> score via spark-submit, print a summary"
+	@echo "make test    set up and run every test (unit, Spark, MLflow, spark-submit to a standalone cluster)"
 	@echo "make bench   benchmarks (see docs/benchmarks.md)"
 	@echo "make build   the shaded jar jobs/target/fosm-jobs-*-all.jar"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server ($(MLFLOW_URI), data in .cache/mlflow)"

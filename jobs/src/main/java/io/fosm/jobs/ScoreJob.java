@@ -32,10 +32,7 @@ final class ScoreJob {
                 new IllegalStateException("Cannot score: registered model " + config.mlflow().modelName()
                         + " has no champion (run `fosm train` and `fosm promote`)"));
         List<String> classes = Promotion.classes(champion);
-        Dataset<Row> gold = spark.read().format("delta").load(Tables.GOLD_FEATURES.path(config));
-        if (date.isPresent()) {
-            gold = gold.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
-        }
+        Dataset<Row> gold = Delta.readInput(spark, config, Tables.GOLD_FEATURES, date, "score", "gold");
         Sessions.describe(spark, "fosm-score", "score gold_features with " + champion.uri());
         Dataset<Row> scored = Scoring.score(Promotion.load(spark, registry, champion), gold, classes, BACKGROUND)
                 .select(col(FIBER_ID), col(CHANNEL), col(WINDOW_START), col(WINDOW_END), col(EVENT_DATE), col(LABEL),

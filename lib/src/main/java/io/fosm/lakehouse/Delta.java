@@ -1,6 +1,7 @@
 package io.fosm.lakehouse;
 
 import io.delta.tables.DeltaTable;
+import io.fosm.config.FosmConfig;
 import java.time.LocalDate;
 import java.util.Optional;
 import org.apache.spark.sql.DataFrameWriter;
@@ -41,5 +42,25 @@ public final class Delta {
             writer = writer.option("overwriteSchema", "true");
         }
         writer.save(path);
+    }
+
+    /**
+     * Reads a job's input table, one {@code event_date} when {@code date} is present. A missing table is a clear error:
+     * "Cannot run gold: no silver_chunks table at PATH (run `fosm silver` first)".
+     */
+    public static Dataset<Row> readInput(SparkSession spark, FosmConfig config, Tables table, Optional<LocalDate> date,
+                                         String job, String producer) {
+        String path = table.path(config);
+        if (!exists(spark, path)) {
+            throw new IllegalStateException("Cannot run " + job + ": no " + table.tableName() + " table at " + path
+                    + " (run `fosm " + producer + "` first)");
+        }
+        return onDate(spark.read().format("delta").load(path), date);
+    }
+
+    /** The rows of one {@code event_date} when {@code date} is present, else all rows. */
+    public static Dataset<Row> onDate(Dataset<Row> rows, Optional<LocalDate> date) {
+        return date.map(d -> rows.filter(org.apache.spark.sql.functions.col(Columns.EVENT_DATE)
+                .equalTo(org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(d))))).orElse(rows);
     }
 }

@@ -54,14 +54,7 @@ public final class Gold {
 
     /** Reads silver (one event_date when present), computes features and replaces the matching gold partitions. */
     public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
-        String silverPath = Tables.SILVER.path(config);
-        if (!Delta.exists(spark, silverPath)) {
-            throw new IllegalStateException("Cannot run gold: no silver table at " + silverPath + " (run `fosm silver` first)");
-        }
-        Dataset<Row> silver = spark.read().format("delta").load(silverPath);
-        if (date.isPresent()) {
-            silver = silver.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
-        }
+        Dataset<Row> silver = Delta.readInput(spark, config, Tables.SILVER, date, "gold", "silver");
         Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
         Dataset<Row> features = withTemporalContext(withSpatialContext(windows(silver, config),
@@ -73,10 +66,7 @@ public final class Gold {
         Delta.replace(labelled, goldPath, date, FIBER_ID, EVENT_DATE);
 
         Sessions.describe(spark, "fosm-gold", "gold: count windows by label");
-        Dataset<Row> written = spark.read().format("delta").load(goldPath);
-        if (date.isPresent()) {
-            written = written.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
-        }
+        Dataset<Row> written = Delta.onDate(spark.read().format("delta").load(goldPath), date);
         Map<String, Long> byLabel = new java.util.TreeMap<>();
         long total = 0;
         for (Row r : written.groupBy(LABEL).count().collectAsList()) {

@@ -47,13 +47,7 @@ public final class Silver {
     /** Validates, audits and publishes bronze (one event_date when {@code date} is present). */
     public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
         String bronzePath = Tables.BRONZE.path(config);
-        if (!Delta.exists(spark, bronzePath)) {
-            throw new IllegalStateException("Cannot run silver: no bronze table at " + bronzePath + " (run `fosm bronze` first)");
-        }
-        Dataset<Row> bronze = spark.read().format("delta").load(bronzePath);
-        if (date.isPresent()) {
-            bronze = bronze.filter(col(EVENT_DATE).equalTo(lit(java.sql.Date.valueOf(date.get()))));
-        }
+        Dataset<Row> bronze = Delta.readInput(spark, config, Tables.BRONZE, date, "silver", "bronze");
         String batchTag = date.map(d -> "event_date=" + d).orElse("all") + "@bronze-v" + Delta.version(spark, bronzePath);
 
         Sessions.describe(spark, "fosm-silver", "silver: validate, dedupe and stage " + batchTag);

@@ -47,13 +47,9 @@ public final class Training {
     /** Runs the training; {@code expectedClasses} must each reach {@code options.minClassCount()} windows. */
     public static Result run(SparkSession spark, FosmConfig config, TrainingOptions options,
                              List<String> expectedClasses) {
-        String goldPath = Tables.GOLD_FEATURES.path(config);
-        if (!Delta.exists(spark, goldPath)) {
-            throw new IllegalStateException("Cannot train: no gold_features table at " + goldPath
-                    + " (run `fosm gold` first)");
-        }
-        long goldVersion = Delta.version(spark, goldPath);
-        Dataset<Row> gold = spark.read().format("delta").load(goldPath).filter(col(LABEL).isNotNull());
+        Dataset<Row> gold = Delta.readInput(spark, config, Tables.GOLD_FEATURES, java.util.Optional.empty(), "train",
+                "gold").filter(col(LABEL).isNotNull());
+        long goldVersion = Delta.version(spark, Tables.GOLD_FEATURES.path(config));
         Sessions.describe(spark, "fosm-train", "train: split gold_features v" + goldVersion + " by time");
         Duration gap = Duration.ofMillis(Math.round(1000 * Math.max(options.gapSeconds(),
                 config.gold().windowSeconds())));
