@@ -67,7 +67,7 @@ class FosmCliTest {
     @Test
     void dateIsRejectedWhereItWouldBeIgnored() {
         assertEquals(2, Fosm.run(new String[] {"bronze", "--date", "2026-01-01"}, Map.of()));
-        assertTrue(err().contains("Cannot run bronze for one --date: only [silver, gold]"), err());
+        assertTrue(err().contains("Cannot run bronze for one --date: only [silver, gold, score]"), err());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.fosm.generate;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,16 +107,5 @@ class GenerateCommandTest {
         assertEquals(0, GenerateCommand.run(new String[] {"--out", dir, "--channels", "8", "--duration", "10"},
                 new PrintStream(out), System.err), out.toString());
         assertTrue(out.toString().startsWith("wrote 1 files, 80 records"), out.toString());
-    }
-
-    /** Generation speed; run with -Dfosm.bench=true. */
-    @Test
-    @EnabledIfSystemProperty(named = "fosm.bench", matches = "true")
-    void speed() throws IOException {
-        for (int[] size : new int[][] {{64, 120}, {256, 600}}) {
-            GenerateResult r = new FiberSimulator(GeneratorConfig.builder()
-                    .output(TestDirs.fresh("bench").toString()).channels(size[0]).durationSeconds(size[1]).build()).run();
-            System.out.println("BENCH " + size[0] + "ch x " + size[1] + "s: " + r.summary());
-        }
     }
 }
