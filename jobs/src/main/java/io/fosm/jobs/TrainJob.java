@@ -31,7 +31,7 @@ final class TrainJob {
     static int run(SparkSession spark, FosmConfig config, Map<String, String> env) throws IOException {
         // XGBoost trains in a barrier stage: never more workers than task slots
         int slots = spark.sparkContext().defaultParallelism();
-        TrainingOptions options = config.train().options(slots);
+        TrainingOptions options = TrainingOptions.of(config.train(), slots);
         MlflowTracking mlflow = MlflowTracking.connect(config.mlflow().trackingUri());
         long t0 = System.nanoTime();
         Training.Result result = Training.run(spark, config, options, config.train().classes());

@@ -32,15 +32,7 @@ public record FosmConfig(
     /** Training settings ({@code train.*}). */
     public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
                         List<String> classes, long seed, int xgboostRounds, int xgboostWorkers, boolean anomaly)
-            implements Serializable {
-
-        /** The options of a run on a cluster with {@code taskSlots} slots (XGBoost workers are capped by them). */
-        public io.fosm.models.TrainingOptions options(int taskSlots) {
-            return new io.fosm.models.TrainingOptions(models.stream().map(io.fosm.models.ModelKind::parse).toList(),
-                    fraction, gapSeconds, search, minClassCount, seed, xgboostRounds,
-                    Math.max(1, Math.min(xgboostWorkers, taskSlots)), anomaly);
-        }
-    }
+            implements Serializable {}
 
     /** The promotion rule ({@code promote.*}). */
     public record Promote(String metric, double margin, double maxClassRegression) implements Serializable {}

@@ -18,4 +18,12 @@ import java.util.List;
  */
 public record TrainingOptions(List<ModelKind> models, double trainFraction, double gapSeconds, boolean search,
                               long minClassCount, long seed, int xgboostRounds, int xgboostWorkers,
-                              boolean anomaly) implements Serializable {}
+                              boolean anomaly) implements Serializable {
+
+    /** The options of {@code train.*} on a cluster with {@code taskSlots} slots (XGBoost workers are capped by them). */
+    public static TrainingOptions of(io.fosm.config.FosmConfig.Train train, int taskSlots) {
+        return new TrainingOptions(train.models().stream().map(ModelKind::parse).toList(), train.fraction(),
+                train.gapSeconds(), train.search(), train.minClassCount(), train.seed(), train.xgboostRounds(),
+                Math.max(1, Math.min(train.xgboostWorkers(), taskSlots)), train.anomaly());
+    }
+}
