@@ -2,14 +2,10 @@ package io.fosm.quality;
 
 import static io.fosm.lakehouse.Columns.*;
 
-import com.amazon.deequ.VerificationResult;
 import com.amazon.deequ.VerificationRunBuilder;
 import com.amazon.deequ.VerificationSuite;
 import com.amazon.deequ.checks.Check;
 import com.amazon.deequ.checks.CheckLevel;
-import com.amazon.deequ.checks.CheckResult;
-import com.amazon.deequ.constraints.ConstraintResult;
-import com.amazon.deequ.metrics.Metric;
 import com.amazon.deequ.repository.ResultKey;
 import com.amazon.deequ.repository.fs.FileSystemMetricsRepository;
 import io.fosm.config.FosmConfig;
@@ -42,26 +38,26 @@ public final class SilverChecks {
 
         List<String> batchRules = new ArrayList<>();
         Check batch = new Check(CheckLevel.Error(), "batch", emptyConstraints())
-                .hasSize(atLeast(1), hint(batchRules, "batch has at least one row"))
+                .hasSize(atLeast(1), DeequFindings.hint(batchRules, "batch has at least one row"))
                 .satisfies(REASON + " IS NULL", "valid fraction", atLeast(1.0 - maxQuarantine),
-                        hint(batchRules, "at least " + pct(1.0 - maxQuarantine)
+                        DeequFindings.hint(batchRules, "at least " + pct(1.0 - maxQuarantine)
                                 + " of rows pass validation (silver.max_quarantine_fraction = " + maxQuarantine + ")"),
                         scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
 
         List<String> publishedRules = new ArrayList<>();
         Check published = new Check(CheckLevel.Error(), "published rows", emptyConstraints())
-                .isComplete(FIBER_ID, hint(publishedRules, "fiber_id is never null"), Option.empty())
-                .isComplete(CHANNEL, hint(publishedRules, "channel is never null"), Option.empty())
-                .isComplete(CHUNK_START, hint(publishedRules, "chunk_start is never null"), Option.empty())
+                .isComplete(FIBER_ID, DeequFindings.hint(publishedRules, "fiber_id is never null"), Option.empty())
+                .isComplete(CHANNEL, DeequFindings.hint(publishedRules, "channel is never null"), Option.empty())
+                .isComplete(CHUNK_START, DeequFindings.hint(publishedRules, "chunk_start is never null"), Option.empty())
                 // Deequ's completeness does not take array columns: say it as a predicate
                 .satisfies(SAMPLES + " IS NOT NULL AND size(" + SAMPLES + ") > 0", "samples present", exactly(1.0),
-                        hint(publishedRules, "every row has samples"), scala.collection.immutable.List$.MODULE$.empty(),
+                        DeequFindings.hint(publishedRules, "every row has samples"), scala.collection.immutable.List$.MODULE$.empty(),
                         Option.empty())
                 .hasUniqueness(JavaConverters.asScalaBuffer(List.of(FIBER_ID, CHANNEL, CHUNK_START)).toSeq(), exactly(1.0),
-                        hint(publishedRules, "(fiber_id, channel, chunk_start) is unique"))
-                .hasMin(CHANNEL, atLeast(0), hint(publishedRules, "channel >= 0"), Option.empty())
-                .hasMax(CHANNEL, atMost(maxChannels - 1), hint(publishedRules, "channel < " + maxChannels), Option.empty())
-                .hasMin(SAMPLE_RATE, above(0), hint(publishedRules, "sample_rate > 0"), Option.empty());
+                        DeequFindings.hint(publishedRules, "(fiber_id, channel, chunk_start) is unique"))
+                .hasMin(CHANNEL, atLeast(0), DeequFindings.hint(publishedRules, "channel >= 0"), Option.empty())
+                .hasMax(CHANNEL, atMost(maxChannels - 1), DeequFindings.hint(publishedRules, "channel < " + maxChannels), Option.empty())
+                .hasMin(SAMPLE_RATE, above(0), DeequFindings.hint(publishedRules, "sample_rate > 0"), Option.empty());
 
         FileSystemMetricsRepository repository = new FileSystemMetricsRepository(spark, metricsRepositoryPath);
         long now = System.currentTimeMillis();
@@ -73,32 +69,10 @@ public final class SilverChecks {
     }
 
     private static boolean run(Dataset<Row> data, Check check, List<String> rules,
-                                                          FileSystemMetricsRepository repository, ResultKey key,
-                                                          List<QualityReport.Finding> findings) {
+                               FileSystemMetricsRepository repository, ResultKey key,
+                               List<QualityReport.Finding> findings) {
         VerificationRunBuilder builder = new VerificationSuite().onData(data).addCheck(check);
-        VerificationResult result = builder.useRepository(repository).saveOrAppendResult(key).run();
-        for (CheckResult checkResult : JavaConverters.asJavaCollection(result.checkResults().values())) {
-            int i = 0;
-            // results come in the order the constraints were declared, which is the order of the rules
-            for (ConstraintResult cr : JavaConverters.asJavaCollection(checkResult.constraintResults())) {
-                String measured = cr.metric().isDefined() ? measured(cr.metric().get()) : "n/a";
-                String message = cr.message().isDefined() ? cr.message().get() : "";
-                String rule = i < rules.size() ? rules.get(i) : cr.constraint().toString();
-                findings.add(new QualityReport.Finding(checkResult.check().description(), rule, cr.status().toString(),
-                        measured, message));
-                i++;
-            }
-        }
-        return result.status().toString().equals("Success");
-    }
-
-    private static String measured(Metric<?> metric) {
-        scala.util.Try<?> value = metric.value();
-        if (value.isFailure()) {
-            return "error: " + value.failed().get().getMessage();
-        }
-        Object v = value.get();
-        return v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.6g", d) : String.valueOf(v);
+        return DeequFindings.collect(builder.useRepository(repository).saveOrAppendResult(key).run(), rules, findings);
     }
 
     private static ResultKey key(long time, String batchTag, String stage) {
@@ -108,11 +82,6 @@ public final class SilverChecks {
 
     private static scala.collection.Seq<com.amazon.deequ.constraints.Constraint> emptyConstraints() {
         return JavaConverters.asScalaBuffer(new ArrayList<com.amazon.deequ.constraints.Constraint>()).toSeq();
-    }
-
-    private static Option<String> hint(List<String> rules, String text) {
-        rules.add(text);
-        return Option.apply(text);
     }
 
     private static String pct(double fraction) {

@@ -6,11 +6,8 @@ import com.amazon.deequ.VerificationResult;
 import com.amazon.deequ.VerificationSuite;
 import com.amazon.deequ.checks.Check;
 import com.amazon.deequ.checks.CheckLevel;
-import com.amazon.deequ.checks.CheckResult;
-import com.amazon.deequ.constraints.ConstraintResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import scala.Function1;
@@ -31,36 +28,26 @@ public final class TrainingChecks {
         List<String> rules = new ArrayList<>();
         Check check = new Check(CheckLevel.Error(), "training set", JavaConverters.asScalaBuffer(
                 new ArrayList<com.amazon.deequ.constraints.Constraint>()).toSeq());
-        check = check.isComplete(LABEL, hint(rules, "label is never null"), Option.empty());
+        check = check.isComplete(LABEL, DeequFindings.hint(rules, "label is never null"), Option.empty());
         for (String f : features) {
-            check = check.isComplete(f, hint(rules, f + " is never null"), Option.empty());
+            check = check.isComplete(f, DeequFindings.hint(rules, f + " is never null"), Option.empty());
         }
         for (String c : classes) {
             check = check.satisfies(LABEL + " = '" + c + "'", "class " + c, atLeastRows(train, minClassCount),
-                    hint(rules, "at least " + minClassCount + " windows of class " + c),
+                    DeequFindings.hint(rules, "at least " + minClassCount + " windows of class " + c),
                     scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
         }
         for (String f : features) {
             String range = range(f, sampleRate);
             if (range != null) {
                 check = check.satisfies(range, "range of " + f, v -> ((Number) v).doubleValue() == 1.0,
-                        hint(rules, f + ": " + range), scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
+                        DeequFindings.hint(rules, f + ": " + range), scala.collection.immutable.List$.MODULE$.empty(), Option.empty());
             }
         }
         VerificationResult result = new VerificationSuite().onData(train).addCheck(check).run();
         List<QualityReport.Finding> findings = new ArrayList<>();
-        for (CheckResult cr : JavaConverters.asJavaCollection(result.checkResults().values())) {
-            int i = 0;
-            for (ConstraintResult c : JavaConverters.asJavaCollection(cr.constraintResults())) {
-                String measured = c.metric().isDefined() && c.metric().get().value().isSuccess()
-                        ? String.format(Locale.ROOT, "%.6g", ((Number) c.metric().get().value().get()).doubleValue())
-                        : "n/a";
-                findings.add(new QualityReport.Finding("training set", i < rules.size() ? rules.get(i) : "?",
-                        c.status().toString(), measured, c.message().isDefined() ? c.message().get() : ""));
-                i++;
-            }
-        }
-        return new QualityReport("training set", result.status().toString().equals("Success"), List.copyOf(findings));
+        boolean passed = DeequFindings.collect(result, rules, findings);
+        return new QualityReport("training set", passed, List.copyOf(findings));
     }
 
     /** The class-count check works on a fraction: at least minClassCount of the rows. */
@@ -85,10 +72,5 @@ public final class TrainingChecks {
             return feature + " BETWEEN 0 AND " + nyquist;
         }
         return "NOT isnan(" + feature + ") AND abs(" + feature + ") < double('Infinity')";
-    }
-
-    private static Option<String> hint(List<String> rules, String text) {
-        rules.add(text);
-        return Option.apply(text);
     }
 }
