@@ -42,7 +42,7 @@ build: deps
 
 # The MLflow server runs for the whole test run (Maven, then the Python check of the model Maven logged) and is
 # stopped by the trap whether the tests pass, fail or are interrupted.
-test: mlflow-up
+test: mlflow-up kafka-jars
 	@trap 'bin/mlflow-server stop' EXIT; set -e; \
 	  export MLFLOW_TRACKING_URI=$(MLFLOW_URI); \
 	  $(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"; \
