@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -112,9 +113,11 @@ public final class Replay {
             try {
                 simulator.forEachFile((index, block) -> put(blocks, block));
                 put(blocks, END);
+            } catch (CancellationException e) {
+                // the sender stopped (failed or finished early): nobody reads the queue any more
             } catch (RuntimeException | Error e) {
                 blocks.clear();
-                put(blocks, e);
+                blocks.offer(e);
             }
         }, "fosm-replay-render");
         renderer.setDaemon(true);
@@ -202,9 +205,7 @@ public final class Replay {
         try {
             q.put(o);
         } catch (InterruptedException e) {
-            // the sender gave up; nobody reads the queue any more
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("replay rendering interrupted", e);
+            throw new CancellationException("replay rendering cancelled");
         }
     }
 
