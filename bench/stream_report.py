@@ -100,8 +100,10 @@ def measure(a):
         third = max(1, len(steady) // 3)
         first = sorted(r["latency"] for r in steady[:third])
         last = sorted(r["latency"] for r in steady[-third:])
-        span = max(r["scored"] for r in rows) - min(r["scored"] for r in rows)
+        # wall time from the feed's first sample (live: event time = wall time) to the last committed score
+        span = max(r["scored"] for r in rows) - t0
         hop = a.hop_seconds * a.fs
+        batches = len(set(r["scored"] for r in rows))
         res = {
             "channels": a.channels,
             "offered_samples_per_s": a.channels * a.fs,
@@ -109,8 +111,10 @@ def measure(a):
             "windows": len(rows),
             "expected_windows_approx": int(a.channels * a.seconds / a.hop_seconds),
             "steady_windows": len(steady),
-            # new samples the scored windows cover, per second of the scoring span
+            # new samples the scored windows cover, per second from the first sample to the last score: equals the
+            # offered rate (minus the final latency) when the stream keeps up
             "processed_samples_per_s": len(rows) * hop / span if span > 0 else float("nan"),
+            "scoring_batches": batches,
             "latency_p50_s": percentile(lat, 50),
             "latency_p95_s": percentile(lat, 95),
             "latency_max_s": lat[-1] if lat else float("nan"),
@@ -119,9 +123,10 @@ def measure(a):
             "dead_letters": dead,
             "drained": bool(a.drained),
         }
-        # bounded: the backlog did not grow over the run (the last third is not much slower than the first)
-        res["latency_bounded"] = bool(lat) and res["latency_p95_last_third_s"] <= 1.5 * res[
-            "latency_p95_first_third_s"] + a.trigger_seconds
+        # bounded: the stream scored continuously (not one catch-up batch at the end), every offset was processed in
+        # time, and the backlog did not grow (the last third is not much slower than the first)
+        res["latency_bounded"] = bool(lat) and bool(a.drained) and batches >= max(3, a.seconds / (4 * a.trigger_seconds)) \
+            and res["latency_p95_last_third_s"] <= 1.5 * res["latency_p95_first_third_s"] + a.trigger_seconds
     with open(a.out, "w") as fh:
         json.dump(res, fh, indent=2)
     print(json.dumps(res, indent=2))
@@ -153,15 +158,16 @@ def summarize(a):
                r["offered_samples_per_s"] >= 1e6 and r["latency_p95_s"] <= 5 for r in bounded))}
     with open(os.path.join(a.out, "results.json"), "w") as fh:
         json.dump(res, fh, indent=2)
-    print("%8s %14s %14s %9s %9s %9s %8s %8s  %s" % ("channels", "offered/s", "processed/s", "p50 s", "p95 s",
-                                                   "max s", "bounded", "drained", "dead letters"))
+    print("%8s %14s %14s %9s %9s %9s %8s %8s %8s  %s" % ("channels", "offered/s", "processed/s", "p50 s", "p95 s",
+                                                        "max s", "batches", "bounded", "drained", "dead letters"))
     for r in runs:
         if "error" in r:
             print("%8d %14.0f  %s" % (r["channels"], r["offered_samples_per_s"], r["error"]))
             continue
-        print("%8d %14.0f %14.0f %9.2f %9.2f %9.2f %8s %8s  %s" % (
+        print("%8d %14.0f %14.0f %9.2f %9.2f %9.2f %8d %8s %8s  %s" % (
             r["channels"], r["offered_samples_per_s"], r["processed_samples_per_s"], r["latency_p50_s"],
-            r["latency_p95_s"], r["latency_max_s"], r["latency_bounded"], r.get("drained", "?"), r["dead_letters"]))
+            r["latency_p95_s"], r["latency_max_s"], r["scoring_batches"], r["latency_bounded"], r.get("drained", "?"),
+            r["dead_letters"]))
     if best:
         print("highest rate with bounded latency: %.0f samples/s = %.2f x the batch gold job (%s)"
               % (best["offered_samples_per_s"], res["ratio_to_gold_local2"], gold_src))
