@@ -11,7 +11,7 @@ DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
 SPARK_HOME = $(shell $(PY) -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 
-.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down kafka-jars kafka-up kafka-down bench-stream
+.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down
 
 # The MLflow tracking server the registry tests (and local model jobs) use; bin/mlflow-server reads the same port.
 MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
@@ -22,9 +22,9 @@ help:
 	@echo "make test    set up and run every test (unit, Spark, MLflow, spark-submit to a standalone cluster)"
 	@echo "make bench   benchmarks (see docs/benchmarks.md)"
 	@echo "make bench-stream   streaming benchmark: Kafka live feed -> fosm stream at local[2] (docs/benchmarks.md)"
+	@echo "make kafka-up / kafka-down     start / stop the local Kafka broker (KRaft, 127.0.0.1:9092, data in .cache/kafka)"
 	@echo "make build   the shaded jar jobs/target/fosm-jobs-*-all.jar"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server ($(MLFLOW_URI), data in .cache/mlflow)"
-	@echo "make kafka-up / kafka-down     start / stop the local Kafka broker (KRaft, 127.0.0.1:9092, data in .cache/kafka)"
 
 # Java 17 and Maven come from Debian when missing (CI machines have them; a bare Debian does not).
 deps:
@@ -42,7 +42,7 @@ build: deps
 
 # The MLflow server runs for the whole test run (Maven, then the Python check of the model Maven logged) and is
 # stopped by the trap whether the tests pass, fail or are interrupted.
-test: mlflow-up kafka-jars
+test: mlflow-up
 	@trap 'bin/mlflow-server stop' EXIT; set -e; \
 	  export MLFLOW_TRACKING_URI=$(MLFLOW_URI); \
 	  $(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"; \
@@ -55,6 +55,7 @@ mlflow-down:
 	bin/mlflow-server stop
 
 # The local Kafka broker: Apache Kafka 3.4.1 jars from Maven Central (deploy/kafka/pom.xml), run by bin/kafka.
+.PHONY: kafka-jars kafka-up kafka-down bench-stream
 KAFKA_LIB := .cache/kafka/lib
 kafka-jars: $(KAFKA_LIB)/.installed
 $(KAFKA_LIB)/.installed: deploy/kafka/pom.xml | deps
@@ -67,6 +68,13 @@ kafka-up: kafka-jars
 
 kafka-down:
 	bin/kafka stop
+
+# the bin/kafka test (lib/src/test/python/test_bin_kafka.py) runs the broker from these jars
+test: kafka-jars
+
+# Streaming benchmark: live replay into the local Kafka broker at increasing rates, fosm stream at local[2].
+bench-stream: venv build kafka-jars
+	bench/stream.sh
 
 demo: venv build mlflow-up
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
@@ -87,10 +95,6 @@ demo: venv build mlflow-up
 
 bench: venv build
 	bench/run.sh
-
-# Streaming benchmark: live replay into the local Kafka broker at increasing rates, fosm stream at local[2].
-bench-stream: venv build kafka-jars
-	bench/stream.sh
 
 # Regenerates the numpy/scipy DSP fixtures (committed; tests read them).
 fixtures: venv
