@@ -11,7 +11,7 @@ DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
 SPARK_HOME = $(shell $(PY) -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 
-.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down
+.PHONY: help deps venv build test demo bench bench-xgboost clean fixtures mlflow-up mlflow-down
 
 # The MLflow tracking server the registry tests (and local model jobs) use; bin/mlflow-server reads the same port.
 MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
@@ -20,7 +20,7 @@ MLFLOW_URI  := http://127.0.0.1:$(MLFLOW_PORT)
 help:
 	@echo "make demo    set up, generate a fiber, run bronze -> silver -> gold -> train -> promote -> score via spark-submit, print a summary"
 	@echo "make test    set up and run every test (unit, Spark, MLflow, spark-submit to a standalone cluster)"
-	@echo "make bench   benchmarks (see docs/benchmarks.md)"
+	@echo "make bench   benchmarks (see docs/benchmarks.md); make bench-xgboost: Spark vs Python XGBoost training"
 	@echo "make bench-stream   streaming benchmark: Kafka live feed -> fosm stream at local[2] (docs/benchmarks.md)"
 	@echo "make kafka-up / kafka-down     start / stop the local Kafka broker (KRaft, 127.0.0.1:9092, data in .cache/kafka)"
 	@echo "make build   the shaded jar jobs/target/fosm-jobs-*-all.jar"
@@ -95,6 +95,10 @@ demo: venv build mlflow-up
 
 bench: venv build
 	bench/run.sh
+
+# Spark XGBoost (local[2]) vs the Python xgboost package on the same exported gold features (docs/benchmarks.md)
+bench-xgboost: venv build
+	bench/xgboost/run.sh
 
 # Regenerates the numpy/scipy DSP fixtures (committed; tests read them).
 fixtures: venv
