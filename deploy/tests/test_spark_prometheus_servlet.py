@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, tool
+from deploytools import ROOT, tool
 
 CONF = ROOT / "conf" / "spark" / "prometheus.conf"
 

@@ -67,7 +67,8 @@ public final class StreamMetrics implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService httpThread;
 
-    private StreamMetrics(SparkSession spark, FosmConfig.Metrics config) throws IOException {
+    private StreamMetrics(SparkSession spark, FosmConfig.Metrics config, List<String> eventClasses)
+            throws IOException {
         this.spark = spark;
         inputRate = registry.gauge("fosm_stream_input_rows_per_second",
                 "Rows per second arriving at the query in its last micro-batch.", "query");
@@ -91,6 +92,10 @@ public final class StreamMetrics implements AutoCloseable {
         drift = registry.gauge("fosm_drift_score", "Latest drift statistic per feature (psi, ks, js, wasserstein).",
                 "feature", "statistic");
         driftFlagged = registry.gauge("fosm_drift_flagged", "1 when the latest drift report flagged drift, else 0.");
+        // a counter that appears at 1 hides its first increase from increase(); start the known classes at 0
+        for (String c : eventClasses) {
+            incidents.inc(0, c);
+        }
         if (config.enabled()) {
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
             httpThread = Executors.newSingleThreadExecutor(r -> {
@@ -111,13 +116,15 @@ public final class StreamMetrics implements AutoCloseable {
     /**
      * Starts the endpoint on {@code metrics.host:metrics.port} and listens to the session's streaming queries. With
      * {@code metrics.enabled=false} nothing is served or listened to, and the record methods only count in memory.
+     * The incident counters of the event classes of {@code train.classes} (all but background) start at 0.
      *
      * @throws IllegalStateException when the port cannot be bound (in use, or a host that is not local)
      */
     public static StreamMetrics start(SparkSession spark, FosmConfig config) {
         FosmConfig.Metrics m = config.metrics();
         try {
-            return new StreamMetrics(spark, m);
+            return new StreamMetrics(spark, m, config.train().classes().stream()
+                    .filter(c -> !c.equals("background")).toList());
         } catch (IOException e) {
             throw new IllegalStateException("Cannot serve metrics on " + m.host() + ":" + m.port() + " (metrics.host, "
                     + "metrics.port): " + e.getMessage(), e);

@@ -148,8 +148,11 @@ class StreamMetricsTest {
     void disabledMetricsServeNothing() {
         try (StreamMetrics metrics = StreamMetrics.start(SparkTestSession.get(), config("metrics.enabled=false"))) {
             assertTrue(metrics.uri().isEmpty());
+            assertTrue(metrics.scrape().contains("fosm_incidents_total{class=\"leak\"} 0\n"),
+                    "configured event classes start at 0");
+            assertFalse(metrics.scrape().contains("class=\"background\""), "background is no incident");
             metrics.recordIncidents("leak", 1);
-            assertTrue(metrics.scrape().contains("fosm_incidents_total{class=\"leak\"} 1"));
+            assertTrue(metrics.scrape().contains("fosm_incidents_total{class=\"leak\"} 1\n"));
         }
     }
 

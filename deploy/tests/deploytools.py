@@ -1,4 +1,4 @@
-"""Shared helpers of the deploy checks: repository paths and the tools `make check-deploy` installs into .venv."""
+"""Helpers of the deploy checks (make check-deploy): repository paths, tools from .venv or apt, command runner."""
 import shutil
 import subprocess
 import sys
