@@ -55,3 +55,18 @@ def test_compose_prometheus_config_passes_promtool_and_scrapes_the_stream():
     jobs = {j["job_name"]: j for j in cfg["scrape_configs"]}
     assert "fosm-stream" in jobs, "the alert rules select job=\"fosm-stream\""
     assert jobs["spark-driver"]["metrics_path"] == "/metrics/prometheus"
+
+
+def test_every_runbook_link_of_the_rules_has_its_section():
+    """Each alert's runbook annotation points at a heading of docs/runbook.md (GitHub's anchor of the heading)."""
+    headings = set()
+    for line in (DEPLOY.parent / "docs" / "runbook.md").read_text().splitlines():
+        if line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            headings.add(re.sub(r"[^a-z0-9 -]", "", title).replace(" ", "-"))
+    for f in (PROM / "rules").glob("*.yml"):
+        for g in yaml.safe_load(f.read_text())["groups"]:
+            for r in g["rules"]:
+                link = r["annotations"]["runbook"]
+                assert link.startswith("docs/runbook.md#"), link
+                assert link.split("#", 1)[1] in headings, f"{r['alert']}: no section for {link}"
