@@ -145,6 +145,37 @@ class StreamMetricsTest {
     }
 
     @Test
+    void latenciesOfADatasetLandInTheRightBuckets() {
+        SparkSession spark = SparkTestSession.get();
+        Instant scoredAt = Instant.parse("2026-01-01T00:01:00Z");
+        // latencies 0.25, 1 (on a bound: le is <=), 1.5, 4, 59, and one row without event time (not observed)
+        List<Row> rows = List.of(
+                org.apache.spark.sql.RowFactory.create(java.sql.Timestamp.from(scoredAt.minusMillis(250))),
+                org.apache.spark.sql.RowFactory.create(java.sql.Timestamp.from(scoredAt.minusSeconds(1))),
+                org.apache.spark.sql.RowFactory.create(java.sql.Timestamp.from(scoredAt.minusMillis(1500))),
+                org.apache.spark.sql.RowFactory.create(java.sql.Timestamp.from(scoredAt.minusSeconds(4))),
+                org.apache.spark.sql.RowFactory.create(java.sql.Timestamp.from(scoredAt.minusSeconds(59))),
+                org.apache.spark.sql.RowFactory.create((Object) null));
+        Dataset<Row> scored = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+                .add("window_end", "timestamp"));
+        try (StreamMetrics metrics = StreamMetrics.start(spark, config("metrics.enabled=false",
+                "metrics.latency_buckets=0.5,1,2,5"))) {
+            metrics.recordLatencies(scored, "window_end", scoredAt);
+            Map<String, Double> s = Exposition.samples(metrics.scrape());
+            assertEquals(1.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"0.5\"}"));
+            assertEquals(2.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"1\"}"));
+            assertEquals(3.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"2\"}"));
+            assertEquals(4.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"5\"}"));
+            assertEquals(5.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"+Inf\"}"));
+            assertEquals(5.0, s.get("fosm_stream_end_to_end_latency_seconds_count"));
+            assertEquals(0.25 + 1 + 1.5 + 4 + 59, s.get("fosm_stream_end_to_end_latency_seconds_sum"), 1e-9);
+            // an empty batch adds nothing
+            metrics.recordLatencies(scored.limit(0), "window_end", scoredAt);
+            assertEquals(5.0, Exposition.samples(metrics.scrape()).get("fosm_stream_end_to_end_latency_seconds_count"));
+        }
+    }
+
+    @Test
     void disabledMetricsServeNothing() {
         try (StreamMetrics metrics = StreamMetrics.start(SparkTestSession.get(), config("metrics.enabled=false"))) {
             assertTrue(metrics.uri().isEmpty());
