@@ -32,11 +32,14 @@ deps:
 	@python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3 python3-venv; }
 
 # Prometheus and promtool (Debian package) for the metrics tests and the alert-rule checks. The tests start their own
-# server on a free loopback port; a service the package may have started on a systemd host is stopped again.
+# server on a free loopback port; the service the package may start (it listens on every interface) is stopped again.
 deps-ops:
 	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null && \
-	  { ! command -v systemctl >/dev/null || ! systemctl is-active --quiet prometheus 2>/dev/null || systemctl disable --now prometheus; }; }
+	  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then \
+	    systemctl disable --now prometheus; \
+	  elif [ -x /etc/init.d/prometheus ] && /etc/init.d/prometheus status >/dev/null 2>&1; then \
+	    /etc/init.d/prometheus stop; fi; }
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt | deps
