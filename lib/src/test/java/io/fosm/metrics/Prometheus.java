@@ -47,11 +47,18 @@ final class Prometheus implements AutoCloseable {
         }
     }
 
-    /** Starts Prometheus scraping {@code target} (host:port) at /metrics every second as job {@code job}. */
-    static Prometheus start(String target, String job) throws Exception {
+    /**
+     * Starts Prometheus scraping {@code target} (host:port) at /metrics every second as job {@code job}, evaluating
+     * the given rule files every second.
+     */
+    static Prometheus start(String target, String job, Path... ruleFiles) throws Exception {
         Path dir = Files.createTempDirectory("fosm-prometheus");
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        StringBuilder rules = new StringBuilder();
+        for (Path r : ruleFiles) {
+            rules.append(rules.length() == 0 ? "rule_files:\n" : "").append("  - '").append(r.toAbsolutePath()).append("'\n");
+        }
+        Files.writeString(config, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n" + rules
                 + "scrape_configs:\n  - job_name: " + job + "\n    static_configs:\n      - targets: ['" + target + "']\n");
         int port = freePort();
         Path log = dir.resolve("prometheus.log");
@@ -106,6 +113,16 @@ final class Prometheus implements AutoCloseable {
         fail("no series for " + promql + " after " + timeout.toSeconds() + " s (last result " + result + "); targets: "
                 + Exposition.get(URI.create(base() + "/api/v1/targets")).body() + "\nlog:\n" + Files.readString(log));
         return null;
+    }
+
+    /** The alerts Prometheus holds now ({@code /api/v1/alerts}: labels, state pending or firing). */
+    JsonNode alerts() throws Exception {
+        var r = Exposition.get(URI.create(base() + "/api/v1/alerts"));
+        JsonNode body = JSON.readTree(r.body());
+        if (r.statusCode() != 200) {
+            fail("GET /api/v1/alerts answered HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return body.path("data").path("alerts");
     }
 
     @Override
