@@ -3,7 +3,6 @@ package io.fosm.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fosm.config.FosmConfig;
-import io.fosm.spark.Sessions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -171,9 +170,9 @@ public final class StreamMetrics implements AutoCloseable {
             aggs.add(functions.coalesce(functions.sum(functions.when(in, 1L).otherwise(0L)), functions.lit(0L)));
         }
         aggs.add(functions.coalesce(functions.sum(lat), functions.lit(0.0)));
-        Sessions.describe(spark, "fosm-metrics", "metrics: end-to-end latency histogram");
-        Row r = scored.where(functions.col(eventTimeColumn).isNotNull())
-                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+        Row r = labelled("metrics: end-to-end latency histogram", () -> scored
+                .where(functions.col(eventTimeColumn).isNotNull())
+                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first());
         long[] counts = new long[bounds.length + 1];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = r.getLong(i);
@@ -226,11 +225,25 @@ public final class StreamMetrics implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs an action under a job description and restores the caller's. Not Sessions.describe: inside foreachBatch
+     * this is the stream's thread, whose job group Spark uses to cancel the query's jobs on stop; it must not change.
+     */
+    private <T> T labelled(String description, java.util.function.Supplier<T> action) {
+        String previous = spark.sparkContext().getLocalProperty("spark.job.description");
+        spark.sparkContext().setJobDescription(description);
+        try {
+            return action.get();
+        } finally {
+            spark.sparkContext().setJobDescription(previous);
+        }
+    }
+
     private Map<String, Long> countBy(Dataset<Row> rows, String column, String description) {
-        Sessions.describe(spark, "fosm-metrics", description);
         Map<String, Long> out = new java.util.TreeMap<>();
         // one row per distinct class/reason: a handful, not data
-        for (Row r : rows.groupBy(functions.col(column).cast("string")).count().collectAsList()) {
+        for (Row r : labelled(description, () -> rows.groupBy(functions.col(column).cast("string")).count()
+                .collectAsList())) {
             out.put(r.isNullAt(0) ? "" : r.getString(0), r.getLong(1));
         }
         return out;

@@ -45,7 +45,11 @@ class StreamMetricsTest {
             assertEquals("127.0.0.1", uri.getHost(), "binds loopback by default");
             Dataset<Row> rate = spark.readStream().format("rate").option("rowsPerSecond", 40)
                     .option("numPartitions", 1).load();
+            java.util.concurrent.atomic.AtomicReference<String> threadChanged = new java.util.concurrent.atomic.AtomicReference<>();
             VoidFunction2<Dataset<Row>, Long> perBatch = (batch, id) -> {
+                // the stream's job group (Spark cancels it on stop) and description must survive the metrics' actions
+                String group = spark.sparkContext().getLocalProperty("spark.jobGroup.id");
+                String description = spark.sparkContext().getLocalProperty("spark.job.description");
                 Dataset<Row> b = batch.cache();
                 rowsSeen.addAndGet(b.count());
                 // event time = the rate source's timestamp: latency is the batch's delay behind it
@@ -56,6 +60,11 @@ class StreamMetricsTest {
                 metrics.recordDeadLetters(b.where("value % 10 = 0").withColumn("reason", functions.lit("bad_checksum")),
                         "reason");
                 b.unpersist();
+                if (!java.util.Objects.equals(group, spark.sparkContext().getLocalProperty("spark.jobGroup.id"))
+                        || !java.util.Objects.equals(description, spark.sparkContext().getLocalProperty("spark.job.description"))) {
+                    threadChanged.set("batch " + id + ": job group " + group + " -> "
+                            + spark.sparkContext().getLocalProperty("spark.jobGroup.id"));
+                }
             };
             StreamingQuery q = rate.writeStream().queryName("metrics-test-rate")
                     .trigger(Trigger.ProcessingTime("300 milliseconds")).foreachBatch(perBatch).start();
@@ -71,6 +80,7 @@ class StreamMetricsTest {
             }
             long n = rows;
             assertEquals(rowsSeen.get(), n, "foreachBatch saw every row the progress reports count");
+            assertNull(threadChanged.get(), "the metrics changed the stream thread's job properties");
             // the listener runs asynchronously: wait until it has seen the stop
             awaitTrue(() -> metricsText(uri).contains("fosm_stream_active{query=\"metrics-test-rate\"} 0"),
                     Duration.ofSeconds(30), "the termination event");
