@@ -32,9 +32,10 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  * ({@code metrics.*} configuration) until {@link #close()}.
  *
  * <p>Cost: the listener runs on Spark's listener bus (no Spark job). The {@code Dataset} overloads each run one small
- * aggregation (one row per bucket, class or reason comes back to the driver, never the data); call them on a batch
+ * aggregation (one row, or one per class or reason, comes back to the driver, never the data); call them on a batch
  * that is cached or cheap to recompute. Thread-safe: Spark's listener thread, the stream's batch thread and the HTTP
- * thread share it.
+ * thread share it. Values live in the driver's memory: counters start again at 0 when the driver restarts (Prometheus'
+ * rate() and increase() allow for that), and a batch replayed after a crash is counted again.
  *
  * <pre>{@code
  * try (StreamMetrics metrics = StreamMetrics.start(spark, config)) {
