@@ -4,6 +4,8 @@ import io.fosm.dsp.FeatureConfig;
 import io.fosm.dsp.FeatureExtractor;
 import io.fosm.dsp.TemporalContext;
 import io.fosm.dsp.WindowStitcher;
+import io.fosm.record.ChunkCodec;
+import io.fosm.record.ChunkRecord;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +26,7 @@ import org.apache.spark.sql.streaming.GroupState;
  * chunk of its channel was stitched in an earlier batch) is not stitched: it becomes a {@code late_chunk} dead letter.
  * A later chunk after a gap starts a new run, as in gold. Invalid records pass through as dead letters.
  */
-final class ChannelStitching implements FlatMapGroupsWithStateFunction<String, ChunkInput, ChannelStitching.State,
+public final class ChannelStitching implements FlatMapGroupsWithStateFunction<String, ChunkInput, ChannelStitching.State,
         StreamRow>, Serializable {
     private static final long serialVersionUID = 1L;
     static final String LATE_CHUNK = "late_chunk";
@@ -41,7 +43,7 @@ final class ChannelStitching implements FlatMapGroupsWithStateFunction<String, C
     }
 
     /** The state of one channel: its stitcher and temporal context. */
-    record State(WindowStitcher.State stitcher, TemporalContext.State temporal) implements Serializable {}
+    public record State(WindowStitcher.State stitcher, TemporalContext.State temporal) implements Serializable {}
 
     @Override
     public Iterator<StreamRow> call(String key, Iterator<ChunkInput> rows, GroupState<State> groupState) {
@@ -87,9 +89,13 @@ final class ChannelStitching implements FlatMapGroupsWithStateFunction<String, C
             long start = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
             long next = stitcher.nextIndex();
             if (next != Long.MIN_VALUE && start < next) {
-                out.add(StreamRow.dead(chunk, LATE_CHUNK, "chunk starts at sample " + start + ", before sample "
-                        + next + " where channel " + channel + " of fiber " + fiber
-                        + " is already stitched (a duplicate, or out of order across micro-batches)"));
+                StreamRow dead = StreamRow.dead(chunk, LATE_CHUNK, "chunk starts at sample " + start
+                        + ", before sample " + next + " where channel " + channel + " of fiber " + fiber
+                        + " is already stitched (a duplicate, or out of order across micro-batches)");
+                // valid records travel without their bytes: encode this one again (the codec is lossless)
+                dead.setPayload(ChunkCodec.encode(new ChunkRecord(fiber, channel, chunk.getChunkStartMicros(),
+                        chunk.getSampleRate(), chunk.getSamples(), chunk.getInterrogatorId(), chunk.getSeq())));
+                out.add(dead);
                 continue;
             }
             stitcher.push(start, chunk.getSamples(), (windowStart, buffer, offset) -> {

@@ -19,7 +19,7 @@ import org.apache.spark.sql.streaming.GroupState;
  * watermark) is not scored: it becomes a {@code late_window} dead letter. Spark's own watermark is not used for
  * this, because a stateful operator with an event-time timeout drops late rows without a trace.
  */
-final class FiberFinalizer implements FlatMapGroupsWithStateFunction<String, StreamRow, FiberFinalizer.State,
+public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<String, StreamRow, FiberFinalizer.State,
         StreamRow>, Serializable {
     private static final long serialVersionUID = 1L;
     static final String LATE_WINDOW = "late_window";
@@ -36,7 +36,7 @@ final class FiberFinalizer implements FlatMapGroupsWithStateFunction<String, Str
     }
 
     /** Windows waiting per start (channel -> features), the newest start seen and the last final start. */
-    static final class State implements Serializable {
+    public static final class State implements Serializable {
         private static final long serialVersionUID = 1L;
         final TreeMap<Long, TreeMap<Integer, double[]>> pending = new TreeMap<>();
         long newest = Long.MIN_VALUE;
