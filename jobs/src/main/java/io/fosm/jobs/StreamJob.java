@@ -87,7 +87,7 @@ final class StreamJob {
         } catch (StreamingQueryException e) {
             throw new IllegalStateException("Cannot continue the stream: " + e.getMessage(), e);
         }
-        if (query.exception().isPresent()) {
+        if (query.exception().isDefined()) {
             throw new IllegalStateException("Cannot continue the stream: " + query.exception().get().getMessage());
         }
         System.out.printf("stream: stopped; %d windows scored, %d incidents opened, dead letters %s%n", totals[0],

@@ -19,7 +19,7 @@ public final class StreamChild {
         StreamingQuery query = StreamingScorer.start(spark, config, Trigger.AvailableNow(),
                 List.of(s -> System.out.println("BATCH " + s.batchId() + " windows=" + s.windows())));
         query.awaitTermination();
-        if (query.exception().isPresent()) {
+        if (query.exception().isDefined()) {
             query.exception().get().printStackTrace();
             System.exit(1);
         }
