@@ -11,7 +11,7 @@ DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
 SPARK_HOME = $(shell $(PY) -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 
-.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down
+.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down kafka-jars kafka-up kafka-down bench-stream
 
 # The MLflow tracking server the registry tests (and local model jobs) use; bin/mlflow-server reads the same port.
 MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
@@ -21,8 +21,10 @@ help:
 	@echo "make demo    set up, generate a fiber, run bronze -> silver -> gold -> train -> promote -> score via spark-submit, print a summary"
 	@echo "make test    set up and run every test (unit, Spark, MLflow, spark-submit to a standalone cluster)"
 	@echo "make bench   benchmarks (see docs/benchmarks.md)"
+	@echo "make bench-stream   streaming benchmark: Kafka live feed -> fosm stream at local[2] (docs/benchmarks.md)"
 	@echo "make build   the shaded jar jobs/target/fosm-jobs-*-all.jar"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server ($(MLFLOW_URI), data in .cache/mlflow)"
+	@echo "make kafka-up / kafka-down     start / stop the local Kafka broker (KRaft, 127.0.0.1:9092, data in .cache/kafka)"
 
 # Java 17 and Maven come from Debian when missing (CI machines have them; a bare Debian does not).
 deps:
@@ -40,7 +42,7 @@ build: deps
 
 # The MLflow server runs for the whole test run (Maven, then the Python check of the model Maven logged) and is
 # stopped by the trap whether the tests pass, fail or are interrupted.
-test: mlflow-up
+test: mlflow-up kafka-jars
 	@trap 'bin/mlflow-server stop' EXIT; set -e; \
 	  export MLFLOW_TRACKING_URI=$(MLFLOW_URI); \
 	  $(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"; \
@@ -51,6 +53,20 @@ mlflow-up: venv
 
 mlflow-down:
 	bin/mlflow-server stop
+
+# The local Kafka broker: Apache Kafka 3.4.1 jars from Maven Central (deploy/kafka/pom.xml), run by bin/kafka.
+KAFKA_LIB := .cache/kafka/lib
+kafka-jars: $(KAFKA_LIB)/.installed
+$(KAFKA_LIB)/.installed: deploy/kafka/pom.xml | deps
+	rm -rf $(KAFKA_LIB)
+	$(MVN) -f deploy/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=$(abspath $(KAFKA_LIB))
+	touch $@
+
+kafka-up: kafka-jars
+	bin/kafka start
+
+kafka-down:
+	bin/kafka stop
 
 demo: venv build mlflow-up
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
@@ -71,6 +87,10 @@ demo: venv build mlflow-up
 
 bench: venv build
 	bench/run.sh
+
+# Streaming benchmark: live replay into the local Kafka broker at increasing rates, fosm stream at local[2].
+bench-stream: venv build kafka-jars
+	bench/stream.sh
 
 # Regenerates the numpy/scipy DSP fixtures (committed; tests read them).
 fixtures: venv

@@ -21,6 +21,7 @@ public final class Fosm {
 
             commands:
                 generate   write a synthetic fiber (landing chunk files + ground-truth event log)
+                replay     send a synthetic fiber to Kafka as a paced live feed, with logged malformed messages
                 bronze     land new chunk files in bronze_chunks (bad files -> bronze_quarantine)
                 silver     validate + dedupe bronze, Deequ gate, publish silver_chunks (bad rows -> silver_quarantine)
                 gold       windowed spectral features with spatial context and labels -> gold_features
@@ -35,7 +36,7 @@ public final class Fosm {
             `fosm <command> --help` shows a command's options.
             """ + JobArgs.USAGE;
 
-    private static final List<String> COMMANDS = List.of("generate", "bronze", "silver", "gold", "train", "promote",
+    private static final List<String> COMMANDS = List.of("generate", "replay", "bronze", "silver", "gold", "train", "promote",
             "rollback", "score", "summary", "config", "stream");
     private static final List<String> DATED = List.of("silver", "gold", "score");
 
@@ -61,12 +62,16 @@ public final class Fosm {
         try {
             if (rest.contains("--help") || rest.contains("-h")) {
                 System.out.println(command.equals("generate") ? GenerateJob.usage()
+                        : command.equals("replay") ? ReplayJob.usage()
                         : command.equals("stream") ? StreamJob.USAGE + JobArgs.USAGE
                         : "usage: fosm " + command + " [options]\n" + JobArgs.USAGE);
                 return 0;
             }
             if (command.equals("generate")) {
                 return GenerateJob.run(rest);
+            }
+            if (command.equals("replay")) {
+                return ReplayJob.run(rest);
             }
             StreamJob.Options streamOptions = null;
             if (command.equals("stream")) {
