@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,19 +85,25 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                     r -> StreamRow.WINDOW.equals(r.getKind())));
             Optional<ModelWatch.Loaded> model = champion.get();
             Dataset<Row> scored = score(windows, model, now, batchId).persist();
-            write(scored, Tables.STREAM_SCORES, batchId, FIBER_ID, EVENT_DATE);
+            Row range = scored.agg(count(lit(1)), min(WINDOW_END), max(WINDOW_END)).first();
+            // an empty output needs no commit: skipping it is as idempotent as writing it
+            if (range.getLong(0) > 0) {
+                write(scored, Tables.STREAM_SCORES, batchId, FIBER_ID, EVENT_DATE);
+            }
 
             Dataset<Row> dead = deadLetters(batch, now, batchId).persist();
-            write(dead, Tables.STREAM_DEAD_LETTER, batchId);
             Map<String, Long> deadByReason = new TreeMap<>();
             for (Row r : dead.groupBy(REASON).count().collectAsList()) {
                 deadByReason.put(r.getString(0), r.getLong(1));
             }
+            if (!deadByReason.isEmpty()) {
+                write(dead, Tables.STREAM_DEAD_LETTER, batchId);
+            }
 
-            List<IncidentTracker.Incident> incidents = incidents(spark, scored, model, batchId, now);
-            publish(spark, dead, incidents, now, batchId);
+            List<IncidentTracker.Incident> incidents = range.getLong(0) == 0 ? List.of()
+                    : incidents(spark, scored, model, batchId, now);
+            publish(spark, dead, deadByReason.isEmpty(), incidents, batchId);
 
-            Row range = scored.agg(count(lit(1)), min(WINDOW_END), max(WINDOW_END)).first();
             BatchSummary summary = new BatchSummary(batchId, range.getLong(0), deadByReason, incidents,
                     model.map(m -> m.version().version()), Optional.ofNullable(range.getTimestamp(1)),
                     Optional.ofNullable(range.getTimestamp(2)), now, scored);
@@ -246,7 +251,9 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                     i.channelMax() * spacing, i.peakProbability(), i.peakChannel(), i.alertWindows(), i.modelVersion(),
                     batchId, now));
         }
-        write(spark.createDataFrame(rows, Schemas.INCIDENTS), Tables.INCIDENTS, batchId);
+        if (!rows.isEmpty()) {
+            write(spark.createDataFrame(rows, Schemas.INCIDENTS), Tables.INCIDENTS, batchId);
+        }
         Dataset<Row> state = spark.createDataFrame(List.of(RowFactory.create(batchId, tracker.toBytes())),
                 new StructType().add(BATCH_ID, DataTypes.LongType, false).add(STATE, DataTypes.BinaryType, false));
         write(state, Tables.STREAM_INCIDENT_STATE, batchId);
@@ -269,7 +276,7 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
     }
 
     /** Incidents to the alerts topic and dead letters to the DLQ topic, when configured (JSON, keyed). */
-    private void publish(SparkSession spark, Dataset<Row> dead, List<IncidentTracker.Incident> incidents, Timestamp now,
+    private void publish(SparkSession spark, Dataset<Row> dead, boolean noDead, List<IncidentTracker.Incident> incidents,
                          long batchId) {
         FosmConfig.Stream s = config.stream();
         if (!s.alertsTopic().isEmpty() && !incidents.isEmpty()) {
@@ -279,7 +286,7 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                     .write().format("kafka").option("kafka.bootstrap.servers", s.kafkaBootstrap())
                     .option("topic", s.alertsTopic()).save();
         }
-        if (!s.dlqTopic().isEmpty()) {
+        if (!s.dlqTopic().isEmpty() && !noDead) {
             dead.select(coalesce(col(SOURCE), col(REASON)).as("key"),
                             to_json(struct(col(REASON), col(DETAIL), base64(col(PAYLOAD)).as(PAYLOAD), col(SOURCE),
                                     col(KAFKA_TOPIC), col(KAFKA_PARTITION), col(KAFKA_OFFSET), col(FIBER_ID), col(CHANNEL),
@@ -289,8 +296,4 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
         }
     }
 
-    /** Rows of a map, for logs. */
-    static Map<String, Long> ordered(Map<String, Long> m) {
-        return new LinkedHashMap<>(m);
-    }
 }

@@ -35,10 +35,10 @@ class StreamKillTest {
         String model = StreamModelFixture.freshName("stream-kill");
         StreamModelFixture.alias(model, Promotion.CHAMPION, StreamModelFixture.register(model));
         int channels = 6;
-        int seconds = 30;
+        int seconds = 20;
         FosmConfig probe = SparkTestSession.lakehouse("stream-kill");
         List<String> overrides = List.of("lakehouse.root=" + probe.lakehouseRoot(), "fibers=demo",
-                "fiber.demo.channels=" + channels, "stream.files.path=${landing.path}", "stream.max_per_trigger=2",
+                "fiber.demo.channels=" + channels, "stream.files.path=${landing.path}", "stream.max_per_trigger=3",
                 "stream.watermark_seconds=4", "stream.alert.threshold=0.5", "stream.alert.k=2",
                 "stream.model_check_seconds=3600", "mlflow.model_name=" + model,
                 "mlflow.tracking_uri=" + StreamModelFixture.trackingUri());
@@ -48,28 +48,28 @@ class StreamKillTest {
         Path commits = Path.of(config.stream().checkpoint(), "commits");
         Process first = child(overrides, "first");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
-        while (committed(commits) < 4) {
+        while (committed(commits) < 3) {
             assertTrue(first.isAlive(), "the first stream JVM ended before it was killed: see target/stream-kill-first.log");
-            assertTrue(System.nanoTime() < deadline, "the stream committed no 4 batches in time");
+            assertTrue(System.nanoTime() < deadline, "the stream committed no 3 batches in time");
             Thread.sleep(200);
         }
         first.destroyForcibly();   // SIGKILL on Linux: no shutdown hook, no clean stop
         assertTrue(first.waitFor(60, TimeUnit.SECONDS));
         assertEquals(137, first.exitValue(), "killed by SIGKILL");
         int before = committed(commits);
-        assertTrue(before < 15, "killed mid-stream (" + before + " of 15 batches committed)");
+        assertTrue(before < 7, "killed mid-stream (" + before + " of 7 batches committed)");
 
         Process second = child(overrides, "second");
         assertTrue(second.waitFor(10, TimeUnit.MINUTES), "the restarted stream finishes");
         assertEquals(0, second.exitValue(), "the restarted stream ran to the end: see target/stream-kill-second.log");
 
         Dataset<Row> scores = spark.read().format("delta").load(Tables.STREAM_SCORES.path(config));
-        // every grid window of every channel up to the final cutoff: the last window starts at 29 s, the newest with
-        // temporal context (4 hops) at 27 s, final up to 27 - 4 = 23 s: 47 windows per channel
-        long expectedPerChannel = (23_000_000L / 500_000L) + 1;
+        // every grid window of every channel up to the final cutoff: the last window starts at 19 s, the newest with
+        // temporal context (4 hops) at 17 s, final up to 17 - 4 = 13 s: 27 windows per channel
+        long expectedPerChannel = (13_000_000L / 500_000L) + 1;
         assertEquals(channels * expectedPerChannel, scores.count(), "no window lost, none twice");
         assertEquals(scores.count(), scores.select(FIBER_ID, CHANNEL, WINDOW_START).distinct().count());
-        assertEquals(TestChunks.T0 + 23_000_000L,
+        assertEquals(TestChunks.T0 + 13_000_000L,
                 scores.agg(max(unix_micros(col(WINDOW_START)))).first().getLong(0));
         assertEquals(0, scores.filter(col(MODEL_VERSION).isNull()).count(), "every window scored by the champion");
 

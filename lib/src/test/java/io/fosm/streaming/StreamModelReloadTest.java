@@ -71,9 +71,11 @@ class StreamModelReloadTest {
         // v1 and v2 are the same trained pipeline: the shadow's probabilities must equal the champion's exactly
         assertEquals(0, shadowed.filter(not(col(CHALLENGER_PREFIX + Scoring.PROBABILITIES)
                 .equalTo(col(Scoring.PROBABILITIES)))).count());
-        Dataset<Row> incidents = spark.read().format("delta").load(Tables.INCIDENTS.path(config));
-        assertEquals(0, incidents.filter(not(col(MODEL_VERSION).isin(v1, v2))).count(),
-                "incidents come from the champion");
+        if (io.fosm.lakehouse.Delta.exists(spark, Tables.INCIDENTS.path(config))) {
+            Dataset<Row> incidents = spark.read().format("delta").load(Tables.INCIDENTS.path(config));
+            assertEquals(0, incidents.filter(not(col(MODEL_VERSION).isin(v1, v2))).count(),
+                    "incidents come from the champion");
+        }
     }
 
     private static void feed(List<Path> files, Path feed, int offset) throws Exception {
