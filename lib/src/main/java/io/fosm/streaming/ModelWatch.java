@@ -42,8 +42,21 @@ public final class ModelWatch {
     public Optional<Loaded> get() {
         long now = clock.getAsLong();
         if (checkedAt == Long.MIN_VALUE || now - checkedAt >= checkMillis) {
+            boolean first = checkedAt == Long.MIN_VALUE;
             checkedAt = now;
-            Optional<ModelVersion> v = registry.byAlias(modelName, alias);
+            Optional<ModelVersion> v;
+            try {
+                v = registry.byAlias(modelName, alias);
+            } catch (RuntimeException e) {
+                if (first) {
+                    throw e;   // a stream that cannot reach its registry at start should not start
+                }
+                // a registry outage later must not stop scoring: keep the loaded version, ask again next interval
+                System.err.println("fosm stream: Cannot look up alias '" + alias + "' of " + modelName
+                        + ", keeping version " + current.map(l -> l.version().version()).orElse("none") + ": "
+                        + e.getMessage());
+                return current;
+            }
             if (v.isEmpty()) {
                 current = Optional.empty();
             } else if (current.isEmpty() || !current.get().version().version().equals(v.get().version())) {
