@@ -29,6 +29,7 @@ public final class Fosm {
         promote    make the challenger the champion if it beats it (promote.* settings)
         rollback   give the champion alias back to the previous champion
         score      score gold_features with the champion -> gold_predictions
+        stream     streaming scorer: chunks -> features -> champion scores -> stream_scores, incidents
                 summary    rows per table, quarantined rows by reason, a few feature rows
                 config     print the effective configuration
 
@@ -36,7 +37,7 @@ public final class Fosm {
             """ + JobArgs.USAGE;
 
     private static final List<String> COMMANDS = List.of("generate", "replay", "bronze", "silver", "gold", "train", "promote",
-            "rollback", "score", "summary", "config");
+            "rollback", "score", "summary", "config", "stream");
     private static final List<String> DATED = List.of("silver", "gold", "score");
 
     public static void main(String[] args) {
@@ -62,6 +63,7 @@ public final class Fosm {
             if (rest.contains("--help") || rest.contains("-h")) {
                 System.out.println(command.equals("generate") ? GenerateJob.usage()
                         : command.equals("replay") ? ReplayJob.usage()
+                        : command.equals("stream") ? StreamJob.USAGE + JobArgs.USAGE
                         : "usage: fosm " + command + " [options]\n" + JobArgs.USAGE);
                 return 0;
             }
@@ -70,6 +72,11 @@ public final class Fosm {
             }
             if (command.equals("replay")) {
                 return ReplayJob.run(rest);
+            }
+            StreamJob.Options streamOptions = null;
+            if (command.equals("stream")) {
+                rest = new java.util.ArrayList<>(rest);
+                streamOptions = StreamJob.Options.take(rest);
             }
             JobArgs jobArgs = JobArgs.parse(command, rest, env);
             if (jobArgs.date().isPresent() && !DATED.contains(command)) {
@@ -93,6 +100,7 @@ public final class Fosm {
                 case "train" -> TrainJob.run(spark, config, env);
                 case "promote" -> PromoteJob.promote(spark, config);
                 case "score" -> ScoreJob.run(spark, config, jobArgs.date());
+                case "stream" -> StreamJob.run(spark, config, streamOptions);
                 default -> SummaryJob.run(spark, config);
             };
         } catch (ConfigException | IllegalArgumentException e) {
@@ -101,7 +109,7 @@ public final class Fosm {
         } catch (IllegalStateException e) {
             System.err.println("fosm " + command + ": " + e.getMessage());
             return 3;
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
             System.err.println("fosm " + command + ": Cannot complete: " + e);
             return 3;
         } catch (RuntimeException e) {

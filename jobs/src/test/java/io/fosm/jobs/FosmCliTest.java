@@ -65,6 +65,15 @@ class FosmCliTest {
     }
 
     @Test
+    void streamOptionsAndConfigAreCheckedBeforeSparkStarts() {
+        assertEquals(2, Fosm.run(new String[] {"stream", "--for", "soon"}, Map.of()));
+        assertTrue(err().contains("Cannot parse --for of stream: expected a positive number of seconds, got 'soon'"), err());
+        assertEquals(2, Fosm.run(new String[] {"stream", "--conf", "stream.source=mqtt"}, Map.of()));
+        assertTrue(err().contains("Invalid stream.source (from --conf)"), err());
+        assertTrue(err().contains("files or kafka"), err());
+    }
+
+    @Test
     void dateIsRejectedWhereItWouldBeIgnored() {
         assertEquals(2, Fosm.run(new String[] {"bronze", "--date", "2026-01-01"}, Map.of()));
         assertTrue(err().contains("Cannot run bronze for one --date: only [silver, gold, score]"), err());

@@ -29,7 +29,8 @@ public record FosmConfig(
         Train train,
         Promote promote,
         Metrics metrics,
-        Map<String, String> kafkaOptions) implements Serializable {
+        Map<String, String> kafkaOptions,
+        Stream stream) implements Serializable {
 
     /**
      * The stream's Prometheus endpoint ({@code metrics.*}): served at http://host:port/metrics when enabled; port 0
@@ -43,6 +44,16 @@ public record FosmConfig(
      */
     static final List<String> KAFKA_OPTIONS_MANAGED_BY_SPARK = List.of("auto.offset.reset", "enable.auto.commit",
             "key.deserializer", "value.deserializer", "key.serializer", "value.serializer", "interceptor.classes");
+
+    /** The streaming scorer ({@code stream.*}, docs/streaming.md). */
+    public record Stream(String source, String filesPath, String kafkaBootstrap, String kafkaTopic,
+                         String kafkaStartingOffsets, String alertsTopic, String dlqTopic, long maxPerTrigger,
+                         String checkpoint, double triggerSeconds, double watermarkSeconds, double alertThreshold,
+                         int alertK, int alertGroupChannels, boolean shadow, double modelCheckSeconds)
+            implements Serializable {
+        public static final String FILES = "files";
+        public static final String KAFKA = "kafka";
+    }
 
     /** Training settings ({@code train.*}). */
     public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
@@ -146,12 +157,25 @@ public record FosmConfig(
                         + "' itself and refuses it; expected none of " + KAFKA_OPTIONS_MANAGED_BY_SPARK);
             }
         }
+        String source = r.nonEmpty("stream.source");
+        if (!source.equals(Stream.FILES) && !source.equals(Stream.KAFKA)) {
+            throw r.fail("stream.source", source, "files or kafka");
+        }
+        double threshold = r.fraction("stream.alert.threshold");
+        Stream stream = new Stream(source, absolute(r.nonEmpty("stream.files.path")),
+                r.nonEmpty("stream.kafka.bootstrap_servers"), r.nonEmpty("stream.kafka.topic"),
+                r.nonEmpty("stream.kafka.starting_offsets"), blankToEmpty(src.raw("stream.kafka.alerts_topic")),
+                blankToEmpty(src.raw("stream.kafka.dlq_topic")), r.longAtLeast("stream.max_per_trigger", 0),
+                absolute(r.nonEmpty("stream.checkpoint")), r.positive("stream.trigger_seconds"),
+                r.positive("stream.watermark_seconds"), threshold, (int) r.longAtLeast("stream.alert.k", 1),
+                (int) r.longAtLeast("stream.alert.group_channels", 0), r.bool("stream.shadow"),
+                r.positive("stream.model_check_seconds"));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
                 java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote, metrics,
-                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)));
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)), stream);
     }
 
     /**
@@ -163,6 +187,10 @@ public record FosmConfig(
             return path;
         }
         return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    private static String blankToEmpty(String v) {
+        return v == null ? "" : v.trim();
     }
 
     /** The sample rate all registered fibers share (validated at load). */

@@ -50,6 +50,31 @@ public final class Columns {
     public static final String PEAK_AMPLITUDE = "peak_amplitude";
     public static final String DRIFT = "drift";
 
+    // the stream (stream_scores, stream_dead_letter, incidents)
+    public static final String PAYLOAD = "payload";
+    public static final String SOURCE = "source";
+    public static final String KAFKA_TOPIC = "kafka_topic";
+    public static final String KAFKA_PARTITION = "kafka_partition";
+    public static final String KAFKA_OFFSET = "kafka_offset";
+    public static final String BATCH_ID = "batch_id";
+    public static final String DEAD_LETTERED_AT = "dead_lettered_at";
+    public static final String MODEL_NAME = "model_name";
+    public static final String MODEL_VERSION = "model_version";
+    public static final String CLASSES = "classes";
+    public static final String SCORED_AT = "scored_at";
+    public static final String CHALLENGER_PREFIX = "challenger_";
+    public static final String INCIDENT_ID = "incident_id";
+    public static final String STATUS = "status";
+    public static final String EVENT_CLASS = "event_class";
+    public static final String CHANNEL_MIN = "channel_min";
+    public static final String CHANNEL_MAX = "channel_max";
+    public static final String LOCATION_START_M = "location_start_m";
+    public static final String LOCATION_END_M = "location_end_m";
+    public static final String PEAK_PROBABILITY = "peak_probability";
+    public static final String PEAK_CHANNEL = "peak_channel";
+    public static final String ALERT_WINDOWS = "alert_windows";
+    public static final String UPDATED_AT = "updated_at";
+    public static final String STATE = "state";
     /** The label of windows that no event covers. */
     public static final String BACKGROUND = "background";
 }

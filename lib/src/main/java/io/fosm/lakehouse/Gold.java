@@ -7,6 +7,8 @@ import io.fosm.config.FosmConfig;
 import io.fosm.dsp.Band;
 import io.fosm.dsp.FeatureConfig;
 import io.fosm.dsp.FeatureExtractor;
+import io.fosm.dsp.SpatialContext;
+import io.fosm.dsp.TemporalContext;
 import io.fosm.dsp.WindowStitcher;
 import io.fosm.spark.Sessions;
 import java.io.Serializable;
@@ -42,6 +44,10 @@ import org.apache.spark.sql.types.StructType;
  * ground-truth event log when {@code labels.path} has one (a window takes the event covering its channel for at least
  * half of the window; otherwise {@code background}).
  *
+ * <p>The context features have one implementation each, shared with the stream: {@link TemporalContext} runs in
+ * the same {@code mapPartitions} pass as the DSP (per channel, in time order), {@link SpatialContext} over the rows
+ * of one (fiber, window_start).
+ *
  * <p>Cost: one shuffle of the signal by (fiber, channel) ({@code gold.partitions}, default
  * spark.sql.shuffle.partitions), one small shuffle of feature rows by (fiber, window) for the spatial context, and a
  * broadcast join with the event log. The DSP runs in {@code mapPartitions} over primitive arrays with reused buffers.
@@ -57,8 +63,8 @@ public final class Gold {
         Dataset<Row> silver = Delta.readInput(spark, config, Tables.SILVER, date, "gold", "silver");
         Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
-        Dataset<Row> features = withTemporalContext(withSpatialContext(windows(silver, config),
-                config.gold().neighborChannels()), config.gold().temporalWindows(), config.gold().baselineWindows());
+        Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels())
+                .select(tableOrder(featureNames(config, config.sampleRate())));
         Dataset<Row> labelled = events.map(e -> withLabels(features, e)).orElseGet(() -> features
                 .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
                 .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType)));
@@ -109,8 +115,8 @@ public final class Gold {
         return FeatureConfig.of(sampleRate, gold.windowSeconds(), gold.hopSeconds(), bands);
     }
 
-    /** Schema of the windows before spatial context and labels. */
-    static StructType windowSchema(String[] featureNames) {
+    /** Schema of the windows with temporal context, before spatial context and labels. */
+    public static StructType windowSchema(String[] featureNames) {
         StructType schema = new StructType()
                 .add(FIBER_ID, DataTypes.StringType, false)
                 .add(CHANNEL, DataTypes.IntegerType, false)
@@ -121,12 +127,34 @@ public final class Gold {
         for (String name : featureNames) {
             schema = schema.add(name, DataTypes.DoubleType, false);
         }
+        for (String name : TEMPORAL_COLUMNS) {
+            schema = schema.add(name, DataTypes.DoubleType, false);
+        }
         return schema;
+    }
+
+    /** The temporal context columns, in the order {@link TemporalContext} emits them. */
+    public static final List<String> TEMPORAL_COLUMNS = List.of(TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS,
+            POWER_BASELINE_DB);
+
+    /** Columns of gold_features before the labels, in table order: keys, DSP features, context features. */
+    public static Column[] tableOrder(String[] featureNames) {
+        List<Column> out = new ArrayList<>();
+        for (String c : List.of(FIBER_ID, CHANNEL, WINDOW_START, WINDOW_END, SAMPLE_RATE, EVENT_DATE)) {
+            out.add(col(c));
+        }
+        for (String f : featureNames) {
+            out.add(col(f));
+        }
+        for (String c : CONTEXT_FEATURES) {
+            out.add(col(c));
+        }
+        return out.toArray(new Column[0]);
     }
 
     /**
      * Stitches each channel's chunks into windows and computes their features ({@link #featureNames} at the
-     * registry's sample rate, which every fiber shares).
+     * registry's sample rate, which every fiber shares) and their temporal context ({@link TemporalContext}).
      */
     public static Dataset<Row> windows(Dataset<Row> chunks, FosmConfig config) {
         double sampleRate = config.sampleRate();
@@ -134,7 +162,8 @@ public final class Gold {
         StructType schema = windowSchema(names);
         int partitions = config.gold().partitions() > 0 ? config.gold().partitions()
                 : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-        WindowFeatures fn = new WindowFeatures(featureConfig(config.gold(), sampleRate));
+        WindowFeatures fn = new WindowFeatures(featureConfig(config.gold(), sampleRate), config.gold().temporalWindows(),
+                config.gold().baselineWindows());
         return chunks.select(ChunkBean.projection())
                 .repartition(partitions, col("fiberId"), col("channel"))
                 .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
@@ -142,34 +171,46 @@ public final class Gold {
                 .mapPartitions(fn, Encoders.row(schema));
     }
 
-    /** The mapPartitions body: one extractor per task, one stitcher per channel run, buffers reused. */
+    /** The mapPartitions body: one extractor per task, one stitcher and temporal context per channel, buffers reused. */
     static final class WindowFeatures implements MapPartitionsFunction<ChunkBean, Row>, Serializable {
         private final FeatureConfig features;
+        private final int temporalWindows;
+        private final int baselineWindows;
 
-        WindowFeatures(FeatureConfig features) {
+        WindowFeatures(FeatureConfig features, int temporalWindows, int baselineWindows) {
             this.features = features;
+            this.temporalWindows = temporalWindows;
+            this.baselineWindows = baselineWindows;
         }
 
         @Override
         public Iterator<Row> call(Iterator<ChunkBean> chunks) {
             FeatureExtractor extractor = new FeatureExtractor(features);
+            String[] names = extractor.featureNames();
             int featureCount = extractor.featureCount();
             int windowSamples = features.windowSamples();
             double fs = features.sampleRate();
-            double[] out = new double[featureCount];
             return new Iterator<>() {
                 private final ArrayList<Row> pending = new ArrayList<>();
                 private int next;
                 private WindowStitcher stitcher;
+                private TemporalContext temporal;
                 private String fiber;
                 private int channel = Integer.MIN_VALUE;
+                private final TemporalContext.Sink sink = (windowStart, f, context) -> pending.add(
+                        windowRow(fiber, channel, windowStart, windowSamples, fs, f, context));
 
                 @Override
                 public boolean hasNext() {
-                    while (next >= pending.size() && chunks.hasNext()) {
+                    while (next >= pending.size() && (chunks.hasNext() || temporal != null)) {
                         pending.clear();
                         next = 0;
-                        push(chunks.next());
+                        if (chunks.hasNext()) {
+                            push(chunks.next());
+                        } else {
+                            temporal.flush(sink);   // the end of the partition is the end of its last channel
+                            temporal = null;
+                        }
                     }
                     return next < pending.size();
                 }
@@ -190,69 +231,144 @@ public final class Gold {
                                 + " Hz, but the fiber registry's rate is " + fs + " Hz");
                     }
                     if (stitcher == null || chunk.getChannel() != channel || !chunk.getFiberId().equals(fiber)) {
+                        if (temporal != null) {
+                            temporal.flush(sink);
+                        }
                         stitcher = WindowStitcher.forConfig(features);
+                        temporal = TemporalContext.forFeatures(names, temporalWindows, baselineWindows);
                         fiber = chunk.getFiberId();
                         channel = chunk.getChannel();
                     }
                     long startIndex = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
                     stitcher.push(startIndex, chunk.getSamples(), (windowStart, buffer, offset) -> {
+                        double[] out = new double[featureCount];
                         extractor.extract(buffer, offset, out);
-                        Object[] values = new Object[6 + featureCount];
-                        Timestamp ws = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart, fs));
-                        values[0] = fiber;
-                        values[1] = channel;
-                        values[2] = ws;
-                        values[3] = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart + windowSamples, fs));
-                        values[4] = fs;
-                        values[5] = java.sql.Date.valueOf(ws.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
-                        for (int i = 0; i < featureCount; i++) {
-                            values[6 + i] = out[i];
-                        }
-                        pending.add(RowFactory.create(values));
+                        temporal.push(windowStart, out, sink);
                     });
                 }
             };
         }
     }
 
-    /**
-     * Adds {@code spatial_power_ratio_db}: 10 log10 of the window's total power over the median total power of the
-     * other channels within {@code neighbors} channels at the same window (0 dB when it has no neighbours).
-     */
-    public static Dataset<Row> withSpatialContext(Dataset<Row> windows, int neighbors) {
-        WindowSpec base = Window.partitionBy(col(FIBER_ID), col(WINDOW_START)).orderBy(col(CHANNEL));
-        Column below = collect_list(col("total_power")).over(base.rangeBetween(-neighbors, -1));
-        Column above = collect_list(col("total_power")).over(base.rangeBetween(1, neighbors));
-        return windows
-                .withColumn("_nb", array_sort(concat(below, above)))
-                .withColumn("_n", size(col("_nb")))
-                .withColumn("_median", expr("CASE WHEN _n = 0 THEN NULL WHEN _n % 2 = 1 THEN element_at(_nb, CAST(_n DIV 2 + 1 AS INT)) "
-                        + "ELSE (element_at(_nb, CAST(_n DIV 2 AS INT)) + element_at(_nb, CAST(_n DIV 2 + 1 AS INT))) / 2 END"))
-                .withColumn(SPATIAL_POWER_RATIO, coalesce(
-                        log10(col("total_power").plus(1e-12).divide(col("_median").plus(1e-12))).multiply(10.0), lit(0.0)))
-                .drop("_nb", "_n", "_median");
+    /** One window row of {@link #windowSchema}: keys, DSP features, temporal context. */
+    public static Row windowRow(String fiber, int channel, long windowStart, int windowSamples, double fs,
+                                double[] features, double[] context) {
+        Object[] values = new Object[6 + features.length + context.length];
+        Timestamp ws = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart, fs));
+        values[0] = fiber;
+        values[1] = channel;
+        values[2] = ws;
+        values[3] = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart + windowSamples, fs));
+        values[4] = fs;
+        values[5] = java.sql.Date.valueOf(ws.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        for (int i = 0; i < features.length; i++) {
+            values[6 + i] = features[i];
+        }
+        for (int i = 0; i < context.length; i++) {
+            values[6 + features.length + i] = context[i];
+        }
+        return RowFactory.create(values);
     }
 
     /**
-     * Adds temporal context per channel, because impulsive events (digging strikes, pig knocks, footsteps) leave most
-     * single windows quiet and a channel's gain drifts slowly:
-     * {@code temporal_max_crest_factor} and {@code temporal_max_kurtosis} (the largest value within
-     * {@code temporalWindows} windows before and after), and {@code power_baseline_db}: 10 log10 of the window's total
-     * power over the 20th percentile of the channel's previous {@code baselineWindows} windows (0 dB without history).
-     * A low percentile keeps the baseline on the quiet floor even while an event lasts most of the baseline span.
+     * Adds {@code spatial_power_ratio_db} with {@link SpatialContext}: 10 log10 of the window's total power over the
+     * median total power of the other channels within {@code neighbors} channels at the same window (0 dB when it has
+     * no neighbours). One shuffle of the feature rows by (fiber, window_start).
      */
-    public static Dataset<Row> withTemporalContext(Dataset<Row> windows, int temporalWindows, int baselineWindows) {
-        WindowSpec byChannel = Window.partitionBy(col(FIBER_ID), col(CHANNEL)).orderBy(col(WINDOW_START));
-        WindowSpec around = byChannel.rowsBetween(-temporalWindows, temporalWindows);
-        WindowSpec before = byChannel.rowsBetween(-baselineWindows, -1);
-        return windows
-                .withColumn(TEMPORAL_MAX_CREST_FACTOR, max(col("crest_factor")).over(around))
-                .withColumn(TEMPORAL_MAX_KURTOSIS, max(col("kurtosis")).over(around))
-                .withColumn("_baseline", expr("percentile(total_power, 0.2)").over(before))
-                .withColumn(POWER_BASELINE_DB, coalesce(
-                        log10(col("total_power").plus(1e-12).divide(col("_baseline").plus(1e-12))).multiply(10.0),
-                        lit(0.0)))
-                .drop("_baseline");
+    public static Dataset<Row> withSpatialContext(Dataset<Row> windows, int neighbors) {
+        StructType in = windows.schema();
+        StructType out = in.add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
+        int partitions = Integer.parseInt(windows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+        return windows.repartition(partitions, col(FIBER_ID), col(WINDOW_START))
+                .sortWithinPartitions(FIBER_ID, WINDOW_START, CHANNEL)
+                .mapPartitions(new SpatialRatios(neighbors, in.fieldIndex(FIBER_ID), in.fieldIndex(WINDOW_START),
+                        in.fieldIndex(CHANNEL), in.fieldIndex("total_power")), Encoders.row(out));
+    }
+
+    /** Groups sorted rows by (fiber, window_start) and appends each row's spatial ratio. */
+    static final class SpatialRatios implements MapPartitionsFunction<Row, Row>, Serializable {
+        private final int neighbors;
+        private final int fiberIndex;
+        private final int startIndex;
+        private final int channelIndex;
+        private final int powerIndex;
+
+        SpatialRatios(int neighbors, int fiberIndex, int startIndex, int channelIndex, int powerIndex) {
+            this.neighbors = neighbors;
+            this.fiberIndex = fiberIndex;
+            this.startIndex = startIndex;
+            this.channelIndex = channelIndex;
+            this.powerIndex = powerIndex;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            SpatialContext spatial = new SpatialContext(neighbors);
+            return new Iterator<>() {
+                private final ArrayList<Row> group = new ArrayList<>();
+                private final ArrayList<Row> ready = new ArrayList<>();
+                private int next;
+                private Row lookahead;
+                private int[] channels = new int[64];
+                private double[] power = new double[64];
+                private double[] ratio = new double[64];
+
+                @Override
+                public boolean hasNext() {
+                    while (next >= ready.size() && (lookahead != null || rows.hasNext())) {
+                        ready.clear();
+                        next = 0;
+                        group.clear();
+                        Row first = lookahead != null ? lookahead : rows.next();
+                        lookahead = null;
+                        group.add(first);
+                        while (rows.hasNext()) {
+                            Row r = rows.next();
+                            if (r.getString(fiberIndex).equals(first.getString(fiberIndex))
+                                    && r.get(startIndex).equals(first.get(startIndex))) {
+                                group.add(r);
+                            } else {
+                                lookahead = r;
+                                break;
+                            }
+                        }
+                        emit();
+                    }
+                    return next < ready.size();
+                }
+
+                private void emit() {
+                    int n = group.size();
+                    if (channels.length < n) {
+                        channels = new int[n];
+                        power = new double[n];
+                        ratio = new double[n];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        channels[i] = group.get(i).getInt(channelIndex);
+                        power[i] = group.get(i).getDouble(powerIndex);
+                    }
+                    spatial.ratios(channels, power, n, ratio);
+                    for (int i = 0; i < n; i++) {
+                        Row r = group.get(i);
+                        Object[] values = new Object[r.length() + 1];
+                        for (int j = 0; j < r.length(); j++) {
+                            values[j] = r.get(j);
+                        }
+                        values[r.length()] = ratio[i];
+                        ready.add(RowFactory.create(values));
+                    }
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return ready.get(next++);
+                }
+            };
+        }
     }
 
     /**

@@ -62,6 +62,44 @@ public final class Schemas {
             field(PEAK_AMPLITUDE, DataTypes.DoubleType, true),
             field(DRIFT, DataTypes.BooleanType, true)});
 
+    /**
+     * stream_dead_letter: what the stream could not use. A record (undecodable, invalid by silver's rules, late) keeps
+     * its raw single-record payload; a whole undecodable file keeps its bytes; a late window has no payload.
+     */
+    public static final StructType STREAM_DEAD_LETTER = new StructType(new StructField[] {
+            field(REASON, DataTypes.StringType, false),
+            field(DETAIL, DataTypes.StringType, true),
+            field(PAYLOAD, DataTypes.BinaryType, true),
+            field(SOURCE, DataTypes.StringType, true),
+            field(KAFKA_TOPIC, DataTypes.StringType, true),
+            field(KAFKA_PARTITION, DataTypes.IntegerType, true),
+            field(KAFKA_OFFSET, DataTypes.LongType, true),
+            field(FIBER_ID, DataTypes.StringType, true),
+            field(CHANNEL, DataTypes.IntegerType, true),
+            field(CHUNK_START, DataTypes.TimestampType, true),
+            field(WINDOW_START, DataTypes.TimestampType, true),
+            field(BATCH_ID, DataTypes.LongType, false),
+            field(DEAD_LETTERED_AT, DataTypes.TimestampType, false)});
+
+    /** incidents: an append-only log, one row when an incident opens and one when it closes (same incident_id). */
+    public static final StructType INCIDENTS = new StructType(new StructField[] {
+            field(INCIDENT_ID, DataTypes.StringType, false),
+            field(STATUS, DataTypes.StringType, false),
+            field(FIBER_ID, DataTypes.StringType, false),
+            field(EVENT_CLASS, DataTypes.StringType, false),
+            field(START_TIME, DataTypes.TimestampType, false),
+            field(END_TIME, DataTypes.TimestampType, false),
+            field(CHANNEL_MIN, DataTypes.IntegerType, false),
+            field(CHANNEL_MAX, DataTypes.IntegerType, false),
+            field(LOCATION_START_M, DataTypes.DoubleType, false),
+            field(LOCATION_END_M, DataTypes.DoubleType, false),
+            field(PEAK_PROBABILITY, DataTypes.DoubleType, false),
+            field(PEAK_CHANNEL, DataTypes.IntegerType, false),
+            field(ALERT_WINDOWS, DataTypes.LongType, false),
+            field(MODEL_VERSION, DataTypes.StringType, true),
+            field(BATCH_ID, DataTypes.LongType, false),
+            field(UPDATED_AT, DataTypes.TimestampType, false)});
+
     /** The same fields, all nullable (for rows that carry either a record or a failure). */
     public static StructType nullable(StructType schema) {
         StructField[] fields = schema.fields().clone();

@@ -89,19 +89,40 @@ public final class Silver {
      * others become {@code duplicate_key}.
      */
     public static Dataset<Row> classify(Dataset<Row> bronze, FosmConfig config, Timestamp now) {
+        Rules rules = rules(config, lit(now));
+        WindowSpec byKey = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(CHUNK_START))
+                .orderBy(col(REASON).isNull().desc(), col(SEQ).desc(), col(INGEST_TIME).desc(), col(SOURCE_FILE).asc());
+        Column duplicate = col(REASON).isNull().and(row_number().over(byKey).gt(1));
+        return bronze
+                .withColumn(REASON, rules.reason())
+                .withColumn(DETAIL, rules.detail())
+                .withColumn(DETAIL, when(duplicate, concat(lit("same key as the kept chunk with seq "),
+                        first(col(SEQ)).over(byKey), lit(" from "), first(col(SOURCE_FILE)).over(byKey))).otherwise(col(DETAIL)))
+                .withColumn(REASON, when(duplicate, lit("duplicate_key")).otherwise(col(REASON)));
+    }
+
+    /** The validation rules of one chunk row as two columns: the first rule broken (null if none) and its detail. */
+    public record Rules(Column reason, Column detail) {}
+
+    /**
+     * The per-row validation rules of silver, without deduplication (which needs the whole batch): the one definition
+     * that silver and the stream share. {@code now} is the reference time of {@code bad_timestamp}'s future
+     * tolerance (silver: the run's start; the stream: the micro-batch time).
+     */
+    public static Rules rules(FosmConfig config, Column now) {
         Column channels = fiberLookup(config, f -> lit(f.channels()));
         Column expectedRate = fiberLookup(config, f -> lit(f.sampleRate()));
         Column expectedCount = round(col(SAMPLE_RATE).multiply(config.chunkSeconds())).cast("int");
         Column nonFinite = expr("size(filter(" + SAMPLES + ", x -> isnan(x) OR abs(x) = double('Infinity')))");
         Timestamp earliest = Timestamp.from(config.silver().earliestTime());
-        Timestamp latest = new Timestamp(now.getTime() + config.silver().futureToleranceSeconds() * 1000L);
+        Column latest = now.plus(expr("INTERVAL " + config.silver().futureToleranceSeconds() + " SECONDS"));
 
         Column reason = when(channels.isNull(), lit("unknown_fiber"))
                 .when(col(CHANNEL).lt(0).or(col(CHANNEL).geq(channels)), lit("channel_out_of_range"))
                 .when(col(SAMPLE_RATE).notEqual(expectedRate), lit("sample_rate_mismatch"))
                 .when(size(col(SAMPLES)).notEqual(expectedCount), lit("wrong_sample_count"))
                 .when(nonFinite.gt(0), lit("non_finite_sample"))
-                .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(lit(latest))), lit("bad_timestamp"));
+                .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(latest)), lit("bad_timestamp"));
         Column detail = when(channels.isNull(), concat(lit("fiber '"), col(FIBER_ID),
                         lit("' is not in the fiber registry (config key fibers)")))
                 .when(col(CHANNEL).lt(0).or(col(CHANNEL).geq(channels)), concat(lit("channel "), col(CHANNEL),
@@ -111,19 +132,10 @@ public final class Silver {
                 .when(size(col(SAMPLES)).notEqual(expectedCount), concat(lit("expected "), expectedCount,
                         lit(" samples (sample_rate x record.chunk_seconds), got "), size(col(SAMPLES))))
                 .when(nonFinite.gt(0), concat(nonFinite, lit(" NaN/infinite samples")))
-                .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(lit(latest))),
+                .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(latest)),
                         concat(lit("chunk_start "), col(CHUNK_START).cast("string"), lit(" outside "), lit(earliest.toInstant().toString()),
                                 lit(" .. now + "), lit(config.silver().futureToleranceSeconds()), lit(" s")));
-
-        WindowSpec byKey = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(CHUNK_START))
-                .orderBy(col(REASON).isNull().desc(), col(SEQ).desc(), col(INGEST_TIME).desc(), col(SOURCE_FILE).asc());
-        Column duplicate = col(REASON).isNull().and(row_number().over(byKey).gt(1));
-        return bronze
-                .withColumn(REASON, reason)
-                .withColumn(DETAIL, detail)
-                .withColumn(DETAIL, when(duplicate, concat(lit("same key as the kept chunk with seq "),
-                        first(col(SEQ)).over(byKey), lit(" from "), first(col(SOURCE_FILE)).over(byKey))).otherwise(col(DETAIL)))
-                .withColumn(REASON, when(duplicate, lit("duplicate_key")).otherwise(col(REASON)));
+        return new Rules(reason, detail);
     }
 
     /** A per-fiber value from the registry as a column (null for an unknown fiber). */

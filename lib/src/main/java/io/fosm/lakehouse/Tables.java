@@ -15,7 +15,15 @@ public enum Tables {
     SILVER_STAGING("silver_staging", "silver/_staging"),
     GOLD_FEATURES("gold_features", "gold/features"),
     /** Champion scores of gold windows ({@code fosm score}). */
-    GOLD_PREDICTIONS("gold_predictions", "gold/predictions");
+    GOLD_PREDICTIONS("gold_predictions", "gold/predictions"),
+    /** The stream's scored windows: gold's features plus champion (and shadow challenger) scores. */
+    STREAM_SCORES("stream_scores", "stream/scores"),
+    /** Records and windows the stream could not use, with the reason and the raw payload. */
+    STREAM_DEAD_LETTER("stream_dead_letter", "stream/dead_letter"),
+    /** Incidents raised by the stream: one row when an incident opens and one when it closes. */
+    INCIDENTS("incidents", "stream/incidents"),
+    /** The incident tracker's state after each micro-batch (internal, read back on replay and restart). */
+    STREAM_INCIDENT_STATE("stream_incident_state", "stream/_incident_state");
 
     /** Deequ's metrics repository (a JSON file) inside the lakehouse. */
     public static final String DEEQU_METRICS = "_quality/deequ-metrics.json";

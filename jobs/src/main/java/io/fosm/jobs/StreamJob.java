@@ -1,0 +1,97 @@
+package io.fosm.jobs;
+
+import io.fosm.config.FosmConfig;
+import io.fosm.streaming.StreamBatchWriter;
+import io.fosm.streaming.StreamingScorer;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * {@code fosm stream}: the streaming scorer ({@link StreamingScorer}) on the configured source and checkpoint. Runs
+ * until stopped; {@code --available-now} processes what the source holds and stops; {@code --for SECONDS} stops
+ * after that long (after the batch in flight). Restarting on the same checkpoint continues exactly once.
+ */
+final class StreamJob {
+    private StreamJob() {}
+
+    static final String USAGE = """
+            usage: fosm stream [--available-now] [--for SECONDS] [options]
+                --available-now   process everything the source holds now, then stop
+                --for SECONDS     stop after SECONDS (default: run until killed)
+            """;
+
+    /** Options of the stream command itself, taken out of the argument list before the shared ones. */
+    record Options(boolean availableNow, double seconds) {
+        static Options take(List<String> args) {
+            boolean now = false;
+            double seconds = 0;
+            for (int i = 0; i < args.size(); ) {
+                String a = args.get(i);
+                if (a.equals("--available-now")) {
+                    now = true;
+                    args.remove(i);
+                } else if (a.equals("--for")) {
+                    if (i + 1 >= args.size()) {
+                        throw new IllegalArgumentException("Cannot run stream: --for needs a number of seconds");
+                    }
+                    String v = args.get(i + 1);
+                    try {
+                        seconds = Double.parseDouble(v);
+                    } catch (NumberFormatException e) {
+                        seconds = -1;
+                    }
+                    if (!(seconds > 0)) {
+                        throw new IllegalArgumentException("Cannot parse --for of stream: expected a positive number of "
+                                + "seconds, got '" + v + "'");
+                    }
+                    args.remove(i);
+                    args.remove(i);
+                } else {
+                    i++;
+                }
+            }
+            return new Options(now, seconds);
+        }
+    }
+
+    static int run(SparkSession spark, FosmConfig config, Options options) throws TimeoutException {
+        Map<String, Long> dead = new TreeMap<>();
+        long[] totals = new long[3];
+        Consumer<StreamBatchWriter.BatchSummary> print = s -> {
+            totals[0] += s.windows();
+            totals[1] += s.incidents().stream().filter(i -> i.status().equals("open")).count();
+            s.deadLettersByReason().forEach((k, v) -> dead.merge(k, v, Long::sum));
+            System.out.printf("stream: batch %d: %d windows scored (model %s), %d dead letters %s, %d incident changes%n",
+                    s.batchId(), s.windows(), s.championVersion().orElse("none"),
+                    s.deadLettersByReason().values().stream().mapToLong(Long::longValue).sum(),
+                    s.deadLettersByReason(), s.incidents().size());
+        };
+        StreamingQuery query = StreamingScorer.start(spark, config, options.availableNow() ? Trigger.AvailableNow() : null,
+                List.of(print));
+        System.out.printf("stream: %s source, checkpoint %s%n", config.stream().source(), config.stream().checkpoint());
+        try {
+            if (options.seconds() > 0) {
+                if (!query.awaitTermination(Math.round(options.seconds() * 1000))) {
+                    query.stop();
+                }
+            } else {
+                query.awaitTermination();
+            }
+        } catch (StreamingQueryException e) {
+            throw new IllegalStateException("Cannot continue the stream: " + e.getMessage(), e);
+        }
+        if (query.exception().isDefined()) {
+            throw new IllegalStateException("Cannot continue the stream: " + query.exception().get().getMessage());
+        }
+        System.out.printf("stream: stopped; %d windows scored, %d incidents opened, dead letters %s%n", totals[0],
+                totals[1], dead);
+        return 0;
+    }
+}

@@ -1,0 +1,120 @@
+package io.fosm.streaming;
+
+import io.fosm.dsp.FeatureConfig;
+import io.fosm.dsp.FeatureExtractor;
+import io.fosm.dsp.TemporalContext;
+import io.fosm.dsp.WindowStitcher;
+import io.fosm.record.ChunkCodec;
+import io.fosm.record.ChunkRecord;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.sql.streaming.GroupState;
+
+/**
+ * Stage 1 of the stream, per (fiber, channel): stitches the channel's chunks into gold's windows
+ * ({@link WindowStitcher}), computes their features ({@link FeatureExtractor}) and temporal context
+ * ({@link TemporalContext}), the same code as gold, and keeps the stitcher and context between micro-batches in
+ * the group state.
+ *
+ * <p>The chunks of one micro-batch are sorted by start first, so out-of-order arrival within a batch changes
+ * nothing. A chunk starting before the channel's stitched position (a duplicate, or one that arrives after a later
+ * chunk of its channel was stitched in an earlier batch) is not stitched: it becomes a {@code late_chunk} dead letter.
+ * A later chunk after a gap starts a new run, as in gold. Invalid records pass through as dead letters.
+ */
+public final class ChannelStitching implements FlatMapGroupsWithStateFunction<String, ChunkInput, ChannelStitching.State,
+        StreamRow>, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String LATE_CHUNK = "late_chunk";
+
+    private final FeatureConfig features;
+    private final int temporalWindows;
+    private final int baselineWindows;
+    private transient FeatureExtractor extractor;
+
+    ChannelStitching(FeatureConfig features, int temporalWindows, int baselineWindows) {
+        this.features = features;
+        this.temporalWindows = temporalWindows;
+        this.baselineWindows = baselineWindows;
+    }
+
+    /** The state of one channel: its stitcher and temporal context. */
+    public record State(WindowStitcher.State stitcher, TemporalContext.State temporal) implements Serializable {}
+
+    @Override
+    public Iterator<StreamRow> call(String key, Iterator<ChunkInput> rows, GroupState<State> groupState) {
+        List<StreamRow> out = new ArrayList<>();
+        List<ChunkInput> chunks = new ArrayList<>();
+        while (rows.hasNext()) {
+            ChunkInput in = rows.next();
+            if (in.getReason() != null) {
+                out.add(StreamRow.dead(in, in.getReason(), in.getDetail()));
+            } else {
+                chunks.add(in);
+            }
+        }
+        if (chunks.isEmpty()) {
+            return out.iterator();
+        }
+        if (extractor == null) {
+            extractor = new FeatureExtractor(features);
+        }
+        String[] names = extractor.featureNames();
+        int[] idx = TemporalIndexes.of(names);
+        WindowStitcher stitcher;
+        TemporalContext temporal;
+        if (groupState.exists()) {
+            stitcher = WindowStitcher.restore(groupState.get().stitcher());
+            temporal = TemporalContext.restore(groupState.get().temporal(), idx[0], idx[1], idx[2]);
+        } else {
+            stitcher = WindowStitcher.forConfig(features);
+            temporal = new TemporalContext(temporalWindows, baselineWindows, idx[0], idx[1], idx[2]);
+        }
+        chunks.sort(Comparator.comparingLong(ChunkInput::getChunkStartMicros)
+                .thenComparing(Comparator.comparingLong(ChunkInput::getSeq).reversed()));
+        double fs = features.sampleRate();
+        String fiber = chunks.get(0).getFiberId();
+        int channel = chunks.get(0).getChannel();
+        int featureCount = extractor.featureCount();
+        TemporalContext.Sink sink = (windowStart, f, context) -> {
+            double[] all = Arrays.copyOf(f, f.length + context.length);
+            System.arraycopy(context, 0, all, f.length, context.length);
+            out.add(StreamRow.window(fiber, channel, windowStart, all));
+        };
+        for (ChunkInput chunk : chunks) {
+            long start = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
+            long next = stitcher.nextIndex();
+            if (next != Long.MIN_VALUE && start < next) {
+                StreamRow dead = StreamRow.dead(chunk, LATE_CHUNK, "chunk starts at sample " + start
+                        + ", before sample " + next + " where channel " + channel + " of fiber " + fiber
+                        + " is already stitched (a duplicate, or out of order across micro-batches)");
+                // valid records travel without their bytes: encode this one again (the codec is lossless)
+                dead.setPayload(ChunkCodec.encode(new ChunkRecord(fiber, channel, chunk.getChunkStartMicros(),
+                        chunk.getSampleRate(), chunk.getSamples(), chunk.getInterrogatorId(), chunk.getSeq())));
+                out.add(dead);
+                continue;
+            }
+            stitcher.push(start, chunk.getSamples(), (windowStart, buffer, offset) -> {
+                double[] f = new double[featureCount];
+                extractor.extract(buffer, offset, f);
+                temporal.push(windowStart, f, sink);
+            });
+        }
+        groupState.update(new State(stitcher.state(), temporal.state()));
+        return out.iterator();
+    }
+
+    /** Positions of crest_factor, kurtosis and total_power in the feature names. */
+    static final class TemporalIndexes {
+        private TemporalIndexes() {}
+
+        static int[] of(String[] names) {
+            List<String> list = Arrays.asList(names);
+            return new int[] {list.indexOf("crest_factor"), list.indexOf("kurtosis"), list.indexOf("total_power")};
+        }
+    }
+}

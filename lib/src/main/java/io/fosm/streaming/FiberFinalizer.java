@@ -1,0 +1,106 @@
+package io.fosm.streaming;
+
+import io.fosm.dsp.SpatialContext;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.sql.streaming.GroupState;
+
+/**
+ * Stage 2 of the stream, per fiber: holds each window start until the fiber's event-time watermark passes it, then
+ * computes the spatial context of all its channels at once ({@link SpatialContext}, gold's code) and emits them.
+ *
+ * <p>The watermark of a fiber is its newest window start minus {@code stream.watermark_seconds}. Window starts at or
+ * before it are final. A window that arrives for a final start (its channel lagged the fiber by more than the
+ * watermark) is not scored: it becomes a {@code late_window} dead letter. Spark's own watermark is not used for
+ * this, because a stateful operator with an event-time timeout drops late rows without a trace.
+ */
+public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<String, StreamRow, FiberFinalizer.State,
+        StreamRow>, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String LATE_WINDOW = "late_window";
+
+    private final int neighbors;
+    private final long watermarkSamples;
+    private final int powerIndex;
+
+    /** @param powerIndex position of total_power in the window features */
+    FiberFinalizer(int neighbors, long watermarkSamples, int powerIndex) {
+        this.neighbors = neighbors;
+        this.watermarkSamples = watermarkSamples;
+        this.powerIndex = powerIndex;
+    }
+
+    /** Windows waiting per start (channel -> features), the newest start seen and the last final start. */
+    public static final class State implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final TreeMap<Long, TreeMap<Integer, double[]>> pending = new TreeMap<>();
+        long newest = Long.MIN_VALUE;
+        long finalUpTo = Long.MIN_VALUE;
+    }
+
+    @Override
+    public Iterator<StreamRow> call(String key, Iterator<StreamRow> rows, GroupState<State> groupState) {
+        List<StreamRow> out = new ArrayList<>();
+        State state = groupState.exists() ? groupState.get() : new State();
+        boolean windows = false;
+        String fiber = null;
+        while (rows.hasNext()) {
+            StreamRow r = rows.next();
+            if (!r.isWindow()) {
+                out.add(r);
+                continue;
+            }
+            windows = true;
+            fiber = r.getFiberId();
+            long start = r.getWindowStart();
+            if (start <= state.finalUpTo) {
+                StreamRow dead = StreamRow.dead(new ChunkInput(), LATE_WINDOW, "window at sample " + start
+                        + " of channel " + r.getChannel() + " arrived after fiber " + fiber
+                        + " finalised its windows up to sample " + state.finalUpTo + " (stream.watermark_seconds)");
+                dead.setFiberId(fiber);
+                dead.setChannel(r.getChannel());
+                dead.setWindowStart(start);
+                out.add(dead);
+                continue;
+            }
+            state.pending.computeIfAbsent(start, s -> new TreeMap<>()).put(r.getChannel(), r.getFeatures());
+            state.newest = Math.max(state.newest, start);
+        }
+        if (!windows) {
+            return out.iterator();
+        }
+        long cutoff = state.newest - watermarkSamples;
+        SpatialContext spatial = new SpatialContext(neighbors);
+        while (!state.pending.isEmpty() && state.pending.firstKey() <= cutoff) {
+            Map.Entry<Long, TreeMap<Integer, double[]>> e = state.pending.pollFirstEntry();
+            int n = e.getValue().size();
+            int[] channels = new int[n];
+            double[] power = new double[n];
+            double[] ratio = new double[n];
+            double[][] feats = new double[n][];
+            int i = 0;
+            for (Map.Entry<Integer, double[]> c : e.getValue().entrySet()) {
+                channels[i] = c.getKey();
+                feats[i] = c.getValue();
+                power[i] = c.getValue()[powerIndex];
+                i++;
+            }
+            spatial.ratios(channels, power, n, ratio);
+            for (int j = 0; j < n; j++) {
+                StreamRow w = StreamRow.window(fiber, channels[j], e.getKey(), feats[j]);
+                w.setSpatial(ratio[j]);
+                out.add(w);
+            }
+            state.finalUpTo = Math.max(state.finalUpTo, e.getKey());
+        }
+        state.finalUpTo = Math.max(state.finalUpTo, cutoff);
+        groupState.update(state);
+        return out.iterator();
+    }
+
+}

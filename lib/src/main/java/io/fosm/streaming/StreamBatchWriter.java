@@ -1,0 +1,299 @@
+package io.fosm.streaming;
+
+import static io.fosm.lakehouse.Columns.*;
+import static org.apache.spark.sql.functions.*;
+
+import io.fosm.config.FiberSpec;
+import io.fosm.config.FosmConfig;
+import io.fosm.dsp.FeatureConfig;
+import io.fosm.dsp.FeatureExtractor;
+import io.fosm.dsp.WindowStitcher;
+import io.fosm.lakehouse.Bronze;
+import io.fosm.lakehouse.Delta;
+import io.fosm.lakehouse.Gold;
+import io.fosm.lakehouse.Schemas;
+import io.fosm.lakehouse.Tables;
+import io.fosm.models.Scoring;
+import io.fosm.spark.Sessions;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code foreachBatch} body of the stream: scores the micro-batch's final windows and writes every output of the
+ * batch exactly once.
+ *
+ * <p>Every Delta write carries {@code txnAppId} (derived from the checkpoint location, so a new checkpoint is a new
+ * writer) and {@code txnVersion} = the batch id: when Spark replays a batch after a crash, Delta skips the writes
+ * that already committed. The incident tracker's state is read as of the previous batch and written with the same
+ * transaction id, so a replayed batch computes the same incidents. Kafka topics (alerts, dead letters) are written
+ * at least once: a crash between the Kafka write and the batch commit repeats the messages, which carry a stable key
+ * ({@code incident_id} + status) for consumers to deduplicate.
+ */
+public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>, Long> {
+    private static final long serialVersionUID = 1L;
+
+    /** What one micro-batch did, for metrics and drift hooks. */
+    public record BatchSummary(long batchId, long windows, Map<String, Long> deadLettersByReason,
+                               List<IncidentTracker.Incident> incidents, Optional<String> championVersion,
+                               Optional<Timestamp> minWindowEnd, Optional<Timestamp> maxWindowEnd, Timestamp scoredAt,
+                               Dataset<Row> scored) {}
+
+    private final FosmConfig config;
+    private final ModelWatch champion;
+    private final ModelWatch challenger;
+    private final List<Consumer<BatchSummary>> hooks;
+    private final String appId;
+    private final String[] names;
+    private final FeatureConfig features;
+
+    StreamBatchWriter(FosmConfig config, ModelWatch champion, ModelWatch challenger, List<Consumer<BatchSummary>> hooks) {
+        this.config = config;
+        this.champion = champion;
+        this.challenger = challenger;
+        this.hooks = hooks;
+        this.appId = "fosm-stream-" + UUID.nameUUIDFromBytes(config.stream().checkpoint().getBytes(StandardCharsets.UTF_8));
+        this.features = Gold.featureConfig(config.gold(), config.sampleRate());
+        this.names = FeatureExtractor.featureNames(features);
+    }
+
+    @Override
+    public void call(Dataset<StreamRow> batch, Long batchId) {
+        SparkSession spark = batch.sparkSession();
+        Timestamp now = Timestamp.from(Instant.now());
+        batch.persist();
+        try {
+            Sessions.describe(spark, "fosm-stream", "stream batch " + batchId + ": score and write");
+            Dataset<Row> windows = featureRows(batch.filter((org.apache.spark.api.java.function.FilterFunction<StreamRow>)
+                    r -> StreamRow.WINDOW.equals(r.getKind())));
+            Optional<ModelWatch.Loaded> model = champion.get();
+            Dataset<Row> scored = score(windows, model, now, batchId).persist();
+            Row range = scored.agg(count(lit(1)), min(WINDOW_END), max(WINDOW_END)).first();
+            // an empty output needs no commit: skipping it is as idempotent as writing it
+            if (range.getLong(0) > 0) {
+                write(scored, Tables.STREAM_SCORES, batchId, FIBER_ID, EVENT_DATE);
+            }
+
+            Dataset<Row> dead = deadLetters(batch, now, batchId).persist();
+            Map<String, Long> deadByReason = new TreeMap<>();
+            for (Row r : dead.groupBy(REASON).count().collectAsList()) {
+                deadByReason.put(r.getString(0), r.getLong(1));
+            }
+            if (!deadByReason.isEmpty()) {
+                write(dead, Tables.STREAM_DEAD_LETTER, batchId);
+            }
+
+            List<IncidentTracker.Incident> incidents = range.getLong(0) == 0 ? List.of()
+                    : incidents(spark, scored, model, batchId, now);
+            publish(spark, dead, deadByReason.isEmpty(), incidents, batchId);
+
+            BatchSummary summary = new BatchSummary(batchId, range.getLong(0), deadByReason, incidents,
+                    model.map(m -> m.version().version()), Optional.ofNullable(range.getTimestamp(1)),
+                    Optional.ofNullable(range.getTimestamp(2)), now, scored);
+            for (Consumer<BatchSummary> hook : hooks) {
+                hook.accept(summary);
+            }
+            dead.unpersist();
+            scored.unpersist();
+        } finally {
+            batch.unpersist();
+        }
+    }
+
+    /** Window rows in gold's table layout (keys, DSP features, context features). */
+    Dataset<Row> featureRows(Dataset<StreamRow> windows) {
+        StructType schema = Gold.windowSchema(names).add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
+        int windowSamples = features.windowSamples();
+        double fs = features.sampleRate();
+        return windows.map((MapFunction<StreamRow, Row>) r -> {
+            Row w = Gold.windowRow(r.getFiberId(), r.getChannel(), r.getWindowStart(), windowSamples, fs,
+                    r.getFeatures(), new double[] {r.getSpatial()});
+            return w;
+        }, Encoders.row(schema)).select(Gold.tableOrder(names));
+    }
+
+    /** Champion (and shadow challenger) scores; without a champion the windows are kept, unscored. */
+    private Dataset<Row> score(Dataset<Row> windows, Optional<ModelWatch.Loaded> model, Timestamp now, long batchId) {
+        List<Column> keep = new ArrayList<>();
+        for (String c : windows.columns()) {
+            keep.add(col(c));
+        }
+        Dataset<Row> out;
+        if (model.isPresent()) {
+            ModelWatch.Loaded m = model.get();
+            List<Column> cols = new ArrayList<>(keep);
+            cols.add(col(Scoring.PREDICTED_LABEL));
+            cols.add(col(Scoring.EVENT_SCORE));
+            cols.add(col(Scoring.PROBABILITIES));
+            cols.add(lit(String.join(",", m.classes())).as(CLASSES));
+            cols.add(lit(m.version().name()).as(MODEL_NAME));
+            cols.add(lit(m.version().version()).as(MODEL_VERSION));
+            out = Scoring.score(m.model(), windows, m.classes(), BACKGROUND).select(cols.toArray(new Column[0]));
+        } else {
+            out = windows.withColumn(Scoring.PREDICTED_LABEL, lit(null).cast(DataTypes.StringType))
+                    .withColumn(Scoring.EVENT_SCORE, lit(null).cast(DataTypes.DoubleType))
+                    .withColumn(Scoring.PROBABILITIES, lit(null).cast(DataTypes.createArrayType(DataTypes.DoubleType)))
+                    .withColumn(CLASSES, lit(null).cast(DataTypes.StringType))
+                    .withColumn(MODEL_NAME, lit(null).cast(DataTypes.StringType))
+                    .withColumn(MODEL_VERSION, lit(null).cast(DataTypes.StringType));
+        }
+        Optional<ModelWatch.Loaded> shadow = challenger == null ? Optional.empty() : challenger.get();
+        String p = CHALLENGER_PREFIX;
+        if (shadow.isPresent()) {
+            ModelWatch.Loaded c = shadow.get();
+            List<Column> cols = new ArrayList<>();
+            for (String name : out.columns()) {
+                cols.add(col(name));
+            }
+            cols.add(col(Scoring.PREDICTED_LABEL + "_c").as(p + Scoring.PREDICTED_LABEL));
+            cols.add(col(Scoring.EVENT_SCORE + "_c").as(p + Scoring.EVENT_SCORE));
+            cols.add(col(Scoring.PROBABILITIES + "_c").as(p + Scoring.PROBABILITIES));
+            cols.add(lit(String.join(",", c.classes())).as(p + CLASSES));
+            cols.add(lit(c.version().version()).as(p + MODEL_VERSION));
+            Dataset<Row> renamed = out.withColumnRenamed(Scoring.PREDICTED_LABEL, Scoring.PREDICTED_LABEL + "_m")
+                    .withColumnRenamed(Scoring.EVENT_SCORE, Scoring.EVENT_SCORE + "_m")
+                    .withColumnRenamed(Scoring.PROBABILITIES, Scoring.PROBABILITIES + "_m");
+            Dataset<Row> both = Scoring.score(c.model(), renamed, c.classes(), BACKGROUND)
+                    .withColumnRenamed(Scoring.PREDICTED_LABEL, Scoring.PREDICTED_LABEL + "_c")
+                    .withColumnRenamed(Scoring.EVENT_SCORE, Scoring.EVENT_SCORE + "_c")
+                    .withColumnRenamed(Scoring.PROBABILITIES, Scoring.PROBABILITIES + "_c")
+                    .withColumnRenamed(Scoring.PREDICTED_LABEL + "_m", Scoring.PREDICTED_LABEL)
+                    .withColumnRenamed(Scoring.EVENT_SCORE + "_m", Scoring.EVENT_SCORE)
+                    .withColumnRenamed(Scoring.PROBABILITIES + "_m", Scoring.PROBABILITIES);
+            out = both.select(cols.toArray(new Column[0]));
+        } else {
+            out = out.withColumn(p + Scoring.PREDICTED_LABEL, lit(null).cast(DataTypes.StringType))
+                    .withColumn(p + Scoring.EVENT_SCORE, lit(null).cast(DataTypes.DoubleType))
+                    .withColumn(p + Scoring.PROBABILITIES, lit(null).cast(DataTypes.createArrayType(DataTypes.DoubleType)))
+                    .withColumn(p + CLASSES, lit(null).cast(DataTypes.StringType))
+                    .withColumn(p + MODEL_VERSION, lit(null).cast(DataTypes.StringType));
+        }
+        return out.withColumn(BATCH_ID, lit(batchId)).withColumn(SCORED_AT, lit(now));
+    }
+
+    /** Dead-letter rows of the batch in the stream_dead_letter schema. */
+    private Dataset<Row> deadLetters(Dataset<StreamRow> batch, Timestamp now, long batchId) {
+        double fs = features.sampleRate();
+        return batch.filter((org.apache.spark.api.java.function.FilterFunction<StreamRow>)
+                        r -> StreamRow.DEAD.equals(r.getKind()))
+                .map((MapFunction<StreamRow, Row>) r -> RowFactory.create(r.getReason(), r.getDetail(), r.getPayload(),
+                        r.getSource(), r.getKafkaTopic(), r.getKafkaPartition(), r.getKafkaOffset(), r.getFiberId(),
+                        r.getChannel(), r.getChunkStartMicros() == null ? null : Bronze.toTimestamp(r.getChunkStartMicros()),
+                        r.getWindowStart() == null ? null
+                                : Bronze.toTimestamp(WindowStitcher.epochMicros(r.getWindowStart(), fs)),
+                        batchId, now), Encoders.row(Schemas.STREAM_DEAD_LETTER));
+    }
+
+    /** Appends once per batch: Delta skips a txnVersion it already committed for this writer. */
+    private void write(Dataset<Row> rows, Tables table, long batchId, String... partitions) {
+        rows.write().format("delta").mode("append")
+                .option("txnAppId", appId + "-" + table.tableName())
+                .option("txnVersion", batchId)
+                .partitionBy(partitions)
+                .save(table.path(config));
+    }
+
+    /** Runs the incident tracker over the batch's final window starts, fiber by fiber, in time order. */
+    private List<IncidentTracker.Incident> incidents(SparkSession spark, Dataset<Row> scored,
+                                                     Optional<ModelWatch.Loaded> model, long batchId, Timestamp now) {
+        Map<String, TreeMap<Long, List<IncidentTracker.Cell>>> byFiber = new TreeMap<>();
+        for (Row r : scored.select(col(FIBER_ID), unix_micros(col(WINDOW_START))).distinct().collectAsList()) {
+            byFiber.computeIfAbsent(r.getString(0), f -> new TreeMap<>()).put(r.getLong(1), new ArrayList<>());
+        }
+        if (byFiber.isEmpty()) {
+            return List.of();
+        }
+        double threshold = config.stream().alertThreshold();
+        if (model.isPresent()) {
+            // only cells above the threshold reach the driver: alerts are rare by design
+            Dataset<Row> cells = scored.select(col(FIBER_ID), unix_micros(col(WINDOW_START)).as("ws"), col(CHANNEL),
+                            split(col(CLASSES), ",").as("_classes"), posexplode(col(Scoring.PROBABILITIES)))
+                    .filter(col("col").gt(threshold))
+                    .select(col(FIBER_ID), col("ws"), col(CHANNEL), element_at(col("_classes"), col("pos").plus(1)).as("cls"),
+                            col("col"))
+                    .filter(col("cls").notEqual(lit(BACKGROUND)));
+            for (Row r : cells.collectAsList()) {
+                byFiber.get(r.getString(0)).get(r.getLong(1))
+                        .add(new IncidentTracker.Cell(r.getInt(2), r.getString(3), r.getDouble(4)));
+            }
+        }
+        IncidentTracker tracker = loadTracker(spark, batchId);
+        String version = model.map(m -> m.version().version()).orElse(null);
+        List<IncidentTracker.Incident> out = new ArrayList<>();
+        for (Map.Entry<String, TreeMap<Long, List<IncidentTracker.Cell>>> f : byFiber.entrySet()) {
+            for (Map.Entry<Long, List<IncidentTracker.Cell>> w : f.getValue().entrySet()) {
+                out.addAll(tracker.advance(f.getKey(), w.getKey(), w.getValue(), version));
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (IncidentTracker.Incident i : out) {
+            FiberSpec fiber = config.fibers().get(i.fiberId());
+            double spacing = fiber == null ? Double.NaN : fiber.spacingM();
+            rows.add(RowFactory.create(i.id(), i.status(), i.fiberId(), i.eventClass(), Bronze.toTimestamp(i.startMicros()),
+                    Bronze.toTimestamp(i.endMicros()), i.channelMin(), i.channelMax(), i.channelMin() * spacing,
+                    i.channelMax() * spacing, i.peakProbability(), i.peakChannel(), i.alertWindows(), i.modelVersion(),
+                    batchId, now));
+        }
+        if (!rows.isEmpty()) {
+            write(spark.createDataFrame(rows, Schemas.INCIDENTS), Tables.INCIDENTS, batchId);
+        }
+        Dataset<Row> state = spark.createDataFrame(List.of(RowFactory.create(batchId, tracker.toBytes())),
+                new StructType().add(BATCH_ID, DataTypes.LongType, false).add(STATE, DataTypes.BinaryType, false));
+        write(state, Tables.STREAM_INCIDENT_STATE, batchId);
+        return out;
+    }
+
+    /** The tracker as the last batch before {@code batchId} left it (a replayed batch sees the same state). */
+    private IncidentTracker loadTracker(SparkSession spark, long batchId) {
+        String path = Tables.STREAM_INCIDENT_STATE.path(config);
+        IncidentTracker.Settings settings = new IncidentTracker.Settings(config.stream().alertThreshold(),
+                config.stream().alertK(), config.stream().alertGroupChannels(),
+                WindowStitcher.epochMicros(features.hopSamples(), features.sampleRate()),
+                WindowStitcher.epochMicros(features.windowSamples(), features.sampleRate()));
+        if (!Delta.exists(spark, path)) {
+            return new IncidentTracker(settings);
+        }
+        List<Row> last = spark.read().format("delta").load(path).filter(col(BATCH_ID).lt(batchId))
+                .orderBy(col(BATCH_ID).desc()).limit(1).collectAsList();
+        return last.isEmpty() ? new IncidentTracker(settings) : IncidentTracker.fromBytes((byte[]) last.get(0).get(1));
+    }
+
+    /** Incidents to the alerts topic and dead letters to the DLQ topic, when configured (JSON, keyed). */
+    private void publish(SparkSession spark, Dataset<Row> dead, boolean noDead, List<IncidentTracker.Incident> incidents,
+                         long batchId) {
+        FosmConfig.Stream s = config.stream();
+        if (!s.alertsTopic().isEmpty() && !incidents.isEmpty()) {
+            Dataset<Row> rows = spark.read().format("delta").load(Tables.INCIDENTS.path(config))
+                    .filter(col(BATCH_ID).equalTo(batchId));
+            rows.select(concat(col(INCIDENT_ID), lit("/"), col(STATUS)).as("key"), to_json(struct(col("*"))).as("value"))
+                    .write().format("kafka").option("kafka.bootstrap.servers", s.kafkaBootstrap())
+                    .option("topic", s.alertsTopic()).save();
+        }
+        if (!s.dlqTopic().isEmpty() && !noDead) {
+            dead.select(coalesce(col(SOURCE), col(REASON)).as("key"),
+                            to_json(struct(col(REASON), col(DETAIL), base64(col(PAYLOAD)).as(PAYLOAD), col(SOURCE),
+                                    col(KAFKA_TOPIC), col(KAFKA_PARTITION), col(KAFKA_OFFSET), col(FIBER_ID), col(CHANNEL),
+                                    col(CHUNK_START), col(WINDOW_START), col(BATCH_ID))).as("value"))
+                    .write().format("kafka").option("kafka.bootstrap.servers", s.kafkaBootstrap())
+                    .option("topic", s.dlqTopic()).save();
+        }
+    }
+
+}

@@ -1,0 +1,136 @@
+package io.fosm.streaming;
+
+import static io.fosm.lakehouse.Columns.*;
+import static org.apache.spark.sql.functions.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.fosm.config.FosmConfig;
+import io.fosm.lakehouse.Tables;
+import io.fosm.models.Promotion;
+import io.fosm.testing.SparkTestSession;
+import io.fosm.testing.TestChunks;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exactly once across a crash: the stream runs in a child JVM, is killed with SIGKILL mid-stream, restarted on the
+ * same checkpoint, and the outputs hold every final window and every incident exactly once.
+ */
+class StreamKillTest {
+    private final SparkSession spark = SparkTestSession.get();
+
+    @Test
+    void killNineMidStreamThenRestartLosesAndDuplicatesNothing() throws Exception {
+        String model = StreamModelFixture.freshName("stream-kill");
+        StreamModelFixture.alias(model, Promotion.CHAMPION, StreamModelFixture.register(model));
+        int channels = 6;
+        int seconds = 20;
+        FosmConfig probe = SparkTestSession.lakehouse("stream-kill");
+        List<String> overrides = List.of("lakehouse.root=" + probe.lakehouseRoot(), "fibers=demo",
+                "fiber.demo.channels=" + channels, "stream.files.path=${landing.path}", "stream.max_per_trigger=3",
+                "stream.watermark_seconds=4", "stream.alert.threshold=0.5", "stream.alert.k=2",
+                "stream.model_check_seconds=3600", "mlflow.model_name=" + model,
+                "mlflow.tracking_uri=" + StreamModelFixture.trackingUri());
+        FosmConfig config = FosmConfig.local(overrides.toArray(new String[0]));
+        StreamFixtures.generate(config, channels, seconds, 21, 20);
+
+        Path commits = Path.of(config.stream().checkpoint(), "commits");
+        Process first = child(overrides, "first");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
+        while (committed(commits) < 3) {
+            assertTrue(first.isAlive(), "the first stream JVM ended before it was killed: see target/stream-kill-first.log");
+            assertTrue(System.nanoTime() < deadline, "the stream committed no 3 batches in time");
+            Thread.sleep(200);
+        }
+        first.destroyForcibly();   // SIGKILL on Linux: no shutdown hook, no clean stop
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(137, first.exitValue(), "killed by SIGKILL");
+        int before = committed(commits);
+        assertTrue(before < 7, "killed mid-stream (" + before + " of 7 batches committed)");
+
+        Process second = child(overrides, "second");
+        assertTrue(second.waitFor(10, TimeUnit.MINUTES), "the restarted stream finishes");
+        assertEquals(0, second.exitValue(), "the restarted stream ran to the end: see target/stream-kill-second.log");
+
+        Dataset<Row> scores = spark.read().format("delta").load(Tables.STREAM_SCORES.path(config));
+        // every grid window of every channel up to the final cutoff: the last window starts at 19 s, the newest with
+        // temporal context (4 hops) at 17 s, final up to 17 - 4 = 13 s: 27 windows per channel
+        long expectedPerChannel = (13_000_000L / 500_000L) + 1;
+        assertEquals(channels * expectedPerChannel, scores.count(), "no window lost, none twice");
+        assertEquals(scores.count(), scores.select(FIBER_ID, CHANNEL, WINDOW_START).distinct().count());
+        assertEquals(TestChunks.T0 + 13_000_000L,
+                scores.agg(max(unix_micros(col(WINDOW_START)))).first().getLong(0));
+        assertEquals(0, scores.filter(col(MODEL_VERSION).isNull()).count(), "every window scored by the champion");
+
+        // incidents: exactly what a tracker replaying every scored window in order produces, once each
+        Dataset<Row> incidents = spark.read().format("delta").load(Tables.INCIDENTS.path(config));
+        List<String> actual = new ArrayList<>();
+        for (Row r : incidents.orderBy(INCIDENT_ID, STATUS).collectAsList()) {
+            actual.add(r.getString(0) + "/" + r.getString(1) + "/" + r.getInt(r.fieldIndex(CHANNEL_MIN)) + "-"
+                    + r.getInt(r.fieldIndex(CHANNEL_MAX)) + "/" + r.getLong(r.fieldIndex(ALERT_WINDOWS)));
+        }
+        List<String> expected = replay(scores, config);
+        assertFalse(expected.isEmpty(), "the fixture raises incidents");
+        assertEquals(expected, actual);
+    }
+
+    private static List<String> replay(Dataset<Row> scores, FosmConfig config) {
+        IncidentTracker t = new IncidentTracker(new IncidentTracker.Settings(0.5, 2, config.stream().alertGroupChannels(),
+                500_000, 1_000_000));
+        Map<Long, List<IncidentTracker.Cell>> byStart = new TreeMap<>();
+        for (Row r : scores.select(unix_micros(col(WINDOW_START)), col(CHANNEL), col(CLASSES), col("class_probabilities"))
+                .collectAsList()) {
+            List<IncidentTracker.Cell> cells = byStart.computeIfAbsent(r.getLong(0), k -> new ArrayList<>());
+            String[] classes = r.getString(2).split(",");
+            List<Double> p = r.getList(3);
+            for (int i = 0; i < classes.length; i++) {
+                if (!classes[i].equals(BACKGROUND) && p.get(i) > 0.5) {
+                    cells.add(new IncidentTracker.Cell(r.getInt(1), classes[i], p.get(i)));
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Long, List<IncidentTracker.Cell>> e : byStart.entrySet()) {
+            for (IncidentTracker.Incident i : t.advance("demo", e.getKey(), e.getValue(), "x")) {
+                out.add(i.id() + "/" + i.status() + "/" + i.channelMin() + "-" + i.channelMax() + "/" + i.alertWindows());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static int committed(Path commits) {
+        File[] files = commits.toFile().listFiles((d, n) -> n.matches("\\d+"));
+        return files == null ? 0 : files.length;
+    }
+
+    private static Process child(List<String> overrides, String name) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("-Dio.netty") || a.startsWith("-Djava.io.tmpdir")
+                    || a.startsWith("-XX:+IgnoreUnrecognized")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-Xmx1g");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(StreamChild.class.getName());
+        cmd.addAll(overrides);
+        Path log = Path.of("target", "stream-kill-" + name + ".log");
+        Files.createDirectories(log.getParent());
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}
