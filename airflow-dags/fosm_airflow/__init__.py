@@ -174,39 +174,42 @@ def flag_identity(flag: dict[str, Any]) -> str:
 
 
 def should_retrain(min_consecutive_windows: int | str) -> bool:
-    """ShortCircuit callable: True (go on to train and promote) when the flag says drift has persisted for at least
-    `min_consecutive_windows` report windows and this drift report has not already triggered a retrain."""
+    """ShortCircuit callable: True (go on to train and promote) when retrain_decision says so for the flag file."""
     try:
-        min_consecutive_windows = int(min_consecutive_windows)  # a rendered template is a string
+        windows = int(min_consecutive_windows)  # a rendered template is a string
     except ValueError:
         raise AirflowFailException(
             f"min_consecutive_windows must be an integer, cannot be: {min_consecutive_windows!r}") from None
+    retrain, reason = retrain_decision(drift_flag_path(), windows)
+    log.info("%s: %s", "Retraining" if retrain else "No retrain", reason)
+    return retrain
+
+
+def retrain_decision(path: Path, min_consecutive_windows: int) -> tuple[bool, str]:
+    """Whether the flag at `path` asks for a retrain, and why: drift persisted for at least `min_consecutive_windows`
+    report windows and this report has not already triggered a retrain. No flag yet means no retrain; a malformed
+    flag fails (AirflowFailException naming the file and key)."""
     if min_consecutive_windows < 1:
         raise AirflowFailException(
             f"min_consecutive_windows must be at least 1, cannot be: {min_consecutive_windows}")
-    path = drift_flag_path()
     flag = read_drift_flag(path)
     if flag is None:
-        log.info("No drift flag at %s yet (the streaming drift reports write it): nothing to do", path)
-        return False
+        return False, f"no drift flag at {path} yet (the drift reports write it)"
     windows = flag["consecutive_drifted_windows"]
     if not flag["drifted"] or windows < min_consecutive_windows:
-        log.info("Drift flag %s: drifted=%s for %d consecutive windows (retrain from %d): no retrain", path,
-                 flag["drifted"], windows, min_consecutive_windows)
-        return False
+        return False, (f"drift flag {path}: drifted={flag['drifted']} for {windows} consecutive windows "
+                       f"(retrain from {min_consecutive_windows})")
     handled = path.parent / HANDLED_FILE
     if handled.exists():
         try:
             done = json.loads(handled.read_text(encoding="utf-8"))
         except ValueError:
-            done = {}
-        if done.get("flag") == flag_identity(flag):
-            log.info("Drift report %s already triggered the retrain of run %s: no second retrain",
-                     flag_identity(flag), done.get("run_id"))
-            return False
-    log.info("Drift flag %s: drifted for %d consecutive windows (retrain from %d): retraining", path, windows,
-             min_consecutive_windows)
-    return True
+            done = {}  # a damaged marker must not block a retrain: retraining twice is the safe side
+        if isinstance(done, dict) and done.get("flag") == flag_identity(flag):
+            return False, (f"drift report {flag_identity(flag)} already triggered the retrain of run "
+                           f"{done.get('run_id')}")
+    return True, (f"drift flag {path}: drifted for {windows} consecutive windows "
+                  f"(retrain from {min_consecutive_windows})")
 
 
 def mark_retrained(run_id: str) -> str:
