@@ -11,7 +11,7 @@ DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
 SPARK_HOME = $(shell $(PY) -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 
-.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down
+.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down airflow-venv test-airflow test-notebooks
 
 # The MLflow tracking server the registry tests (and local model jobs) use; bin/mlflow-server reads the same port.
 MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
@@ -23,6 +23,8 @@ help:
 	@echo "make bench   benchmarks (see docs/benchmarks.md)"
 	@echo "make build   the shaded jar jobs/target/fosm-jobs-*-all.jar"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server ($(MLFLOW_URI), data in .cache/mlflow)"
+	@echo "make test-airflow    the Airflow DAG tests, 'airflow dags test' end to end (Airflow in its own venv .venv-airflow)"
+	@echo "make test-notebooks  run the notebooks headless (papermill) against a small lakehouse"
 
 # Java 17 and Maven come from Debian when missing (CI machines have them; a bare Debian does not).
 deps:
@@ -78,4 +80,29 @@ fixtures: venv
 
 clean:
 	$(MVN) clean
-	rm -rf $(DEMO_DIR) bench/out
+	rm -rf $(DEMO_DIR) bench/out build/airflow-test build/notebooks-test
+
+# ---- Airflow (airflow-dags/, docs/airflow.md) and notebooks (notebooks/, docs/notebooks.md) ------------------------
+# Airflow gets its own virtualenv: its pins clash with mlflow's. The pins are for one Python minor version.
+AIRFLOW_VENV        := .venv-airflow
+AIRFLOW_PYTHON      := 3.11
+AIRFLOW_CONSTRAINTS ?= airflow-dags/constraints-$(AIRFLOW_PYTHON).txt
+
+airflow-venv: $(AIRFLOW_VENV)/.installed
+$(AIRFLOW_VENV)/.installed: airflow-dags/requirements.txt airflow-dags/constraints-$(AIRFLOW_PYTHON).txt | deps
+	@v=$$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])'); [[ "$$v" == "$(AIRFLOW_PYTHON)" ]] || { \
+	  echo "Cannot install Airflow: python3 is $$v, airflow-dags/constraints-$(AIRFLOW_PYTHON).txt pins Python $(AIRFLOW_PYTHON)" >&2; exit 2; }
+	python3 -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install -q --disable-pip-version-check -r airflow-dags/requirements.txt -c $(AIRFLOW_CONSTRAINTS)
+	touch $@
+
+# Both need the shaded jar (built here when missing; `make test` has built it by then) and the MLflow server
+# (MLFLOW_TRACKING_URI, as `make test` exports it; else started here and left running, as by `make demo`). Their scratch folders (Airflow home + SQLite DB, lakehouses, executed
+# notebooks, logs) are under build/.
+test-airflow: venv airflow-venv $(if $(JAR),,build) $(if $(MLFLOW_TRACKING_URI),,mlflow-up)
+	@set -e; export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-$(MLFLOW_URI)}; \
+	  AIRFLOW_TEST_BUILD_DIR=$(abspath build/airflow-test) $(AIRFLOW_VENV)/bin/pytest -q -p no:cacheprovider airflow-dags/tests
+
+test-notebooks: venv $(if $(JAR),,build) $(if $(MLFLOW_TRACKING_URI),,mlflow-up)
+	@set -e; export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-$(MLFLOW_URI)}; \
+	  NOTEBOOK_TEST_BUILD_DIR=$(abspath build/notebooks-test) $(VENV)/bin/pytest -q -p no:cacheprovider notebooks/tests

@@ -39,17 +39,22 @@ def spark_session(jar: str | None = None, master: str | None = None):
     """A Spark session with Delta Lake; local[2] unless NOTEBOOK_SPARK_MASTER (or `master`) says otherwise."""
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder
+    spark = (SparkSession.builder
             .appName("fosm notebook")
             .master(master or os.environ.get("NOTEBOOK_SPARK_MASTER", "local[2]"))
             .config("spark.jars", find_jar(jar))
             .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
             .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
             .config("spark.sql.shuffle.partitions", "4")
+            # Delta replays its log with this many tasks (default 50: most of a small notebook's time, as in the jobs)
+            .config("spark.databricks.delta.snapshotPartitions", "4")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.driver.memory", os.environ.get("NOTEBOOK_DRIVER_MEMORY", "2g"))
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 def table_path(lakehouse_root: str, table: str) -> str:

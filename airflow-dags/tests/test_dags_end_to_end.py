@@ -28,10 +28,9 @@ def test_batch_dag_runs_bronze_to_promote_for_its_date(batch_run):
         assert list((LAKE / table).glob(f"fiber_id=demo/event_date={BATCH_DATE}/*.parquet")), table
     log = batch_run.log.read_text(errors="replace")
     assert "bronze: 9 files listed, 9 new" in log
-    # train registered version 1 as challenger and promote made it the first champion
-    model = mlflow_get(f"registered-models/get?name={MODEL_NAME}")["registered_model"]
-    aliases = {a["alias"]: a["version"] for a in model.get("aliases", [])}
-    assert aliases == {"challenger": "1", "champion": "1"}, aliases
+    # train registered version 1 (as challenger) and promote made it the first champion
+    assert aliases() == {"champion": "1"}
+    assert "promote: version 1 is now the champion" in log
 
 
 def test_bad_configuration_fails_at_once_without_retry_and_alerts(batch_run):
@@ -46,6 +45,11 @@ def test_bad_configuration_fails_at_once_without_retry_and_alerts(batch_run):
     assert [(a["dag_id"], a["task_id"], a["ds"]) for a in new] == [("fosm_batch", "bronze", "2026-01-02")], new
     assert "fosm bronze exited with 2: bad arguments or configuration" in new[0]["error"]
     assert "FOSM ALERT: fosm_batch.bronze failed for 2026-01-02" in proc.log.read_text(errors="replace")
+
+
+def aliases() -> dict[str, str]:
+    model = mlflow_get(f"registered-models/get?name={MODEL_NAME}")["registered_model"]
+    return {a["alias"]: a["version"] for a in model.get("aliases", [])}
 
 
 def write_flag(**fields):
@@ -94,11 +98,9 @@ def test_persistent_drift_retrains_and_promotes_once(batch_run):
     proc, states = drift_run("2026-01-02T04:00:00+00:00", "dags-test-drift-retrain")
     assert proc.returncode == 0, tail(proc.log)
     assert states == {t: ("success", 1) for t in ("check_drift", "train", "promote", "record_retrain")}, states
-    # a new challenger (version 2) was trained and judged against champion 1 on the same evaluation range
-    model = mlflow_get(f"registered-models/get?name={MODEL_NAME}")["registered_model"]
-    aliases = {a["alias"]: a["version"] for a in model.get("aliases", [])}
-    assert aliases["challenger"] == "2", aliases
-    assert aliases["champion"] in ("1", "2"), aliases
+    # a new version was trained and judged against champion 1: promoted, or left as challenger
+    assert mlflow_get(f"model-versions/get?name={MODEL_NAME}&version=2")["model_version"]["version"] == "2"
+    assert aliases() in ({"champion": "2"}, {"champion": "1", "challenger": "2"}), aliases()
     assert "promote: version 2" in proc.log.read_text(errors="replace")
     marker = json.loads((LAKE / "_drift" / "last_retrain.json").read_text())
     assert marker["flag"] == str(LAKE / "_drift" / "reports" / "report-0003.json")
