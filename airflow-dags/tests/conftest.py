@@ -93,7 +93,7 @@ def task_states(dag_id: str, logical_date: str) -> dict[str, tuple[str, int]]:
     """Task id -> (state, try number) of the DAG run of that logical date, from the metadata DB."""
     from airflow.models import DagRun, TaskInstance
     from airflow.utils.session import create_session
-    from airflow.utils import timezone
+    from airflow.sdk import timezone
 
     when = timezone.parse(logical_date)
     with create_session() as session:
