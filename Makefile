@@ -11,7 +11,7 @@ DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
 SPARK_HOME = $(shell $(PY) -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 
-.PHONY: help deps venv build test demo bench bench-xgboost clean fixtures mlflow-up mlflow-down deps-ops check-deploy image-context image
+.PHONY: help deps venv build test demo bench bench-xgboost clean fixtures mlflow-up mlflow-down deps-ops check-deploy image-context image airflow-venv test-airflow test-notebooks
 
 # The MLflow tracking server the registry tests (and local model jobs) use; bin/mlflow-server reads the same port.
 MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
@@ -27,6 +27,8 @@ help:
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server ($(MLFLOW_URI), data in .cache/mlflow)"
 	@echo "make check-deploy   validate deploy/ (kustomize overlays, manifest schemas, promtool rules, compose, Dockerfile)"
 	@echo "make image   the fosm Spark image (deploy/docker/Dockerfile; needs docker)"
+	@echo "make test-airflow    the Airflow DAG tests, 'airflow dags test' end to end (Airflow in its own venv .venv-airflow)"
+	@echo "make test-notebooks  run the notebooks headless (papermill) against a small lakehouse"
 
 # Java 17 and Maven come from Debian when missing (CI machines have them; a bare Debian does not).
 deps:
@@ -54,12 +56,16 @@ build: deps
 
 # The MLflow server runs for the whole test run (Maven, then the Python check of the model Maven logged) and is
 # stopped by the trap whether the tests pass, fail or are interrupted.
-test: mlflow-up deps-ops
+# Order: Maven (unit, Spark, MLflow, Kafka, streaming, standalone-cluster and S3 ITs; builds the shaded jar), the Python
+# checks of what Maven produced, the deploy/ validators, then Airflow (real `airflow dags test` through spark-submit)
+# and the notebooks (papermill, real kernel), which both use the jar.
+test: mlflow-up deps-ops kafka-jars airflow-venv
 	@trap 'bin/mlflow-server stop' EXIT; set -e; \
 	  export MLFLOW_TRACKING_URI=$(MLFLOW_URI); \
 	  $(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"; \
 	  $(VENV)/bin/pytest -q lib/src/test/python; \
-	  $(VENV)/bin/pytest -q -p no:cacheprovider deploy/tests
+	  $(VENV)/bin/pytest -q -p no:cacheprovider deploy/tests; \
+	  $(MAKE) --no-print-directory test-airflow test-notebooks
 
 # deploy/ checks alone (the config check of the manifests needs the shaded jar: make build first)
 check-deploy: venv deps-ops
@@ -98,9 +104,6 @@ kafka-up: kafka-jars
 kafka-down:
 	bin/kafka stop
 
-# the bin/kafka test (lib/src/test/python/test_bin_kafka.py) runs the broker from these jars
-test: kafka-jars
-
 # Streaming benchmark: live replay into the local Kafka broker at increasing rates, fosm stream at local[2].
 bench-stream: venv build kafka-jars
 	bench/stream.sh
@@ -135,4 +138,29 @@ fixtures: venv
 
 clean:
 	$(MVN) clean
-	rm -rf $(DEMO_DIR) bench/out
+	rm -rf $(DEMO_DIR) bench/out build/airflow-test build/notebooks-test
+
+# ---- Airflow (airflow-dags/, docs/airflow.md) and notebooks (notebooks/, docs/notebooks.md) ------------------------
+# Airflow gets its own virtualenv: its pins clash with mlflow's. The pins are for one Python minor version.
+AIRFLOW_VENV        := .venv-airflow
+AIRFLOW_PYTHON      := 3.11
+AIRFLOW_CONSTRAINTS ?= airflow-dags/constraints-$(AIRFLOW_PYTHON).txt
+
+airflow-venv: $(AIRFLOW_VENV)/.installed
+$(AIRFLOW_VENV)/.installed: airflow-dags/requirements.txt airflow-dags/constraints-$(AIRFLOW_PYTHON).txt | deps
+	@v=$$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])'); [[ "$$v" == "$(AIRFLOW_PYTHON)" ]] || { \
+	  echo "Cannot install Airflow: python3 is $$v, airflow-dags/constraints-$(AIRFLOW_PYTHON).txt pins Python $(AIRFLOW_PYTHON)" >&2; exit 2; }
+	python3 -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install -q --disable-pip-version-check -r airflow-dags/requirements.txt -c $(AIRFLOW_CONSTRAINTS)
+	touch $@
+
+# Both need the shaded jar (built here when missing; `make test` has built it by then) and the MLflow server
+# (MLFLOW_TRACKING_URI, as `make test` exports it; else started here and left running, as by `make demo`). Their scratch folders (Airflow home + SQLite DB, lakehouses, executed
+# notebooks, logs) are under build/.
+test-airflow: venv airflow-venv $(if $(JAR),,build) $(if $(MLFLOW_TRACKING_URI),,mlflow-up)
+	@set -e; export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-$(MLFLOW_URI)}; \
+	  AIRFLOW_TEST_BUILD_DIR=$(abspath build/airflow-test) $(AIRFLOW_VENV)/bin/pytest -q -p no:cacheprovider airflow-dags/tests
+
+test-notebooks: venv $(if $(JAR),,build) $(if $(MLFLOW_TRACKING_URI),,mlflow-up)
+	@set -e; export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-$(MLFLOW_URI)}; \
+	  NOTEBOOK_TEST_BUILD_DIR=$(abspath build/notebooks-test) $(VENV)/bin/pytest -q -p no:cacheprovider notebooks/tests
