@@ -1,6 +1,8 @@
 package io.fosm.jobs;
 
 import io.fosm.config.FosmConfig;
+import io.fosm.lakehouse.Columns;
+import io.fosm.metrics.StreamMetrics;
 import io.fosm.streaming.StreamBatchWriter;
 import io.fosm.streaming.StreamingScorer;
 import java.util.List;
@@ -73,9 +75,30 @@ final class StreamJob {
                     s.deadLettersByReason().values().stream().mapToLong(Long::longValue).sum(),
                     s.deadLettersByReason(), s.incidents().size());
         };
-        StreamingQuery query = StreamingScorer.start(spark, config, options.availableNow() ? Trigger.AvailableNow() : null,
-                List.of(print));
-        System.out.printf("stream: %s source, checkpoint %s%n", config.stream().source(), config.stream().checkpoint());
+        try (StreamMetrics metrics = StreamMetrics.start(spark, config)) {
+            metrics.uri().ifPresent(u -> System.out.println("stream: Prometheus metrics at " + u));
+            StreamingQuery query = StreamingScorer.start(spark, config,
+                    options.availableNow() ? Trigger.AvailableNow() : null, List.of(print, exportTo(metrics)));
+            System.out.printf("stream: %s source, checkpoint %s%n", config.stream().source(),
+                    config.stream().checkpoint());
+            await(query, options);
+        }
+        System.out.printf("stream: stopped; %d windows scored, %d incidents opened, dead letters %s%n", totals[0],
+                totals[1], dead);
+        return 0;
+    }
+
+    /** Feeds the Prometheus endpoint: end-to-end latency (window end -> scored), dead letters, opened incidents. */
+    static Consumer<StreamBatchWriter.BatchSummary> exportTo(StreamMetrics metrics) {
+        return s -> {
+            metrics.recordLatencies(s.scored(), Columns.WINDOW_END, s.scoredAt().toInstant());
+            s.deadLettersByReason().forEach(metrics::recordDeadLetters);
+            s.incidents().stream().filter(i -> i.status().equals("open"))
+                    .forEach(i -> metrics.recordIncidents(i.eventClass(), 1));
+        };
+    }
+
+    private static void await(StreamingQuery query, Options options) throws TimeoutException {
         try {
             if (options.seconds() > 0) {
                 if (!query.awaitTermination(Math.round(options.seconds() * 1000))) {
@@ -90,8 +113,5 @@ final class StreamJob {
         if (query.exception().isDefined()) {
             throw new IllegalStateException("Cannot continue the stream: " + query.exception().get().getMessage());
         }
-        System.out.printf("stream: stopped; %d windows scored, %d incidents opened, dead letters %s%n", totals[0],
-                totals[1], dead);
-        return 0;
     }
 }

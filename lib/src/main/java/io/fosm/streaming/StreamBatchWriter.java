@@ -283,17 +283,23 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             Dataset<Row> rows = spark.read().format("delta").load(Tables.INCIDENTS.path(config))
                     .filter(col(BATCH_ID).equalTo(batchId));
             rows.select(concat(col(INCIDENT_ID), lit("/"), col(STATUS)).as("key"), to_json(struct(col("*"))).as("value"))
-                    .write().format("kafka").option("kafka.bootstrap.servers", s.kafkaBootstrap())
-                    .option("topic", s.alertsTopic()).save();
+                    .write().format("kafka").options(kafkaProducerOptions()).option("topic", s.alertsTopic()).save();
         }
         if (!s.dlqTopic().isEmpty() && !noDead) {
             dead.select(coalesce(col(SOURCE), col(REASON)).as("key"),
                             to_json(struct(col(REASON), col(DETAIL), base64(col(PAYLOAD)).as(PAYLOAD), col(SOURCE),
                                     col(KAFKA_TOPIC), col(KAFKA_PARTITION), col(KAFKA_OFFSET), col(FIBER_ID), col(CHANNEL),
                                     col(CHUNK_START), col(WINDOW_START), col(BATCH_ID))).as("value"))
-                    .write().format("kafka").option("kafka.bootstrap.servers", s.kafkaBootstrap())
-                    .option("topic", s.dlqTopic()).save();
+                    .write().format("kafka").options(kafkaProducerOptions()).option("topic", s.dlqTopic()).save();
         }
+    }
+
+    /** Bootstrap servers plus the pass-through client settings ({@code stream.kafka.option.*}) as {@code kafka.*}. */
+    private Map<String, String> kafkaProducerOptions() {
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        config.kafkaOptions().forEach((k, v) -> options.put("kafka." + k, v));
+        options.put("kafka.bootstrap.servers", config.stream().kafkaBootstrap());
+        return options;
     }
 
 }

@@ -12,6 +12,7 @@ import io.fosm.record.MalformedRecordException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
@@ -72,6 +73,10 @@ public final class StreamSources {
                     .option("kafka.bootstrap.servers", s.kafkaBootstrap())
                     .option("subscribe", s.kafkaTopic())
                     .option("startingOffsets", s.kafkaStartingOffsets());
+            // security and client settings (stream.kafka.option.*, docs/security.md) reach the consumer as kafka.*
+            for (Map.Entry<String, String> o : config.kafkaOptions().entrySet()) {
+                reader = reader.option("kafka." + o.getKey(), o.getValue());
+            }
             if (s.maxPerTrigger() > 0) {
                 reader = reader.option("maxOffsetsPerTrigger", s.maxPerTrigger());
             }
