@@ -72,9 +72,10 @@ demo: venv build mlflow-up
 bench: venv build
 	bench/run.sh
 
-# Regenerates the numpy/scipy DSP fixtures (committed; tests read them).
+# Regenerates the numpy/scipy DSP and drift fixtures (committed; tests read them).
 fixtures: venv
 	$(PY) lib/src/test/python/make_dsp_fixtures.py
+	$(PY) lib/src/test/python/make_drift_fixtures.py
 
 clean:
 	$(MVN) clean
