@@ -28,6 +28,7 @@ public final class Fosm {
         promote    make the challenger the champion if it beats it (promote.* settings)
         rollback   give the champion alias back to the previous champion
         score      score gold_features with the champion -> gold_predictions
+        drift      drift reports of a gold-like table against a reference (drift_reports, JSON, HTML, flag file)
                 summary    rows per table, quarantined rows by reason, a few feature rows
                 config     print the effective configuration
 
@@ -35,7 +36,7 @@ public final class Fosm {
             """ + JobArgs.USAGE;
 
     private static final List<String> COMMANDS = List.of("generate", "bronze", "silver", "gold", "train", "promote",
-            "rollback", "score", "summary", "config");
+            "rollback", "score", "drift", "summary", "config");
     private static final List<String> DATED = List.of("silver", "gold", "score");
 
     public static void main(String[] args) {
@@ -59,12 +60,16 @@ public final class Fosm {
         }
         try {
             if (rest.contains("--help") || rest.contains("-h")) {
-                System.out.println(command.equals("generate") ? GenerateJob.usage() : "usage: fosm " + command + " [options]\n"
+                System.out.println(command.equals("generate") ? GenerateJob.usage()
+                        : command.equals("drift") ? DriftJob.USAGE + JobArgs.USAGE : "usage: fosm " + command + " [options]\n"
                         + JobArgs.USAGE);
                 return 0;
             }
             if (command.equals("generate")) {
                 return GenerateJob.run(rest);
+            }
+            if (command.equals("drift")) {
+                return DriftJob.run(rest, env);
             }
             JobArgs jobArgs = JobArgs.parse(command, rest, env);
             if (jobArgs.date().isPresent() && !DATED.contains(command)) {

@@ -15,7 +15,11 @@ public enum Tables {
     SILVER_STAGING("silver_staging", "silver/_staging"),
     GOLD_FEATURES("gold_features", "gold/features"),
     /** Champion scores of gold windows ({@code fosm score}). */
-    GOLD_PREDICTIONS("gold_predictions", "gold/predictions");
+    GOLD_PREDICTIONS("gold_predictions", "gold/predictions"),
+    /** Reference profiles of trained models (per feature quantile bins, a sample), for drift detection. */
+    DRIFT_REFERENCE("drift_reference", "drift/reference"),
+    /** Drift statistics per report window and feature ({@code fosm drift}, the streaming job). */
+    DRIFT_REPORTS("drift_reports", "drift/reports");
 
     /** Deequ's metrics repository (a JSON file) inside the lakehouse. */
     public static final String DEEQU_METRICS = "_quality/deequ-metrics.json";
