@@ -173,7 +173,7 @@ public final class DriftReports {
         Sessions.describe(spark, "fosm-drift", "drift: write drift_reports for " + start);
         // idempotent per (report window, reference): a rerun of a window replaces exactly its rows
         spark.createDataFrame(rows, Schemas.DRIFT_REPORTS).repartition(1).write().format("delta").mode("overwrite")
-                .option("replaceWhere", Columns.REPORT_START + " = TIMESTAMP'" + Timestamp.from(start) + "' AND "
+                .option("replaceWhere", Columns.REPORT_START + " = TIMESTAMP'" + start + "' AND "
                         + Columns.REFERENCE + " = '" + ref.reference().replace("'", "''") + "'")
                 .save(path);
         List<HtmlReport.WindowPoint> history = history(spark, path, ref.reference(), start);

@@ -91,8 +91,9 @@ public final class Profiler {
     /** Up to {@code n} rows, the same ones on every run: the smallest hashes of the key (or of the columns). */
     static Map<String, double[]> sample(Dataset<Row> rows, List<String> names, int n) {
         List<String> present = Arrays.asList(rows.columns());
+        List<String> keyColumns = KEY.stream().filter(present::contains).toList();
         List<Column> key = new ArrayList<>();
-        for (String k : KEY.stream().filter(present::contains).toList().isEmpty() ? names : KEY) {
+        for (String k : keyColumns.isEmpty() ? names : keyColumns) {
             key.add(col(k));
         }
         List<Column> select = new ArrayList<>();
