@@ -5,16 +5,18 @@ import static org.apache.spark.sql.functions.*;
 import io.fosm.lakehouse.Columns;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The Spark side of drift: summarises columns of a DataFrame into bin counts over given edges (one aggregation over
- * every row) and a bounded, deterministic sample (the rows with the smallest hash of their key, a per-partition top-k:
+ * The Spark side of drift: summarises columns of a DataFrame into bin counts over given edges (one pass over every row
+ * in {@code mapPartitions}, one {@code long[]} per partition back to the driver) and a bounded, deterministic sample (the rows with the smallest hash of their key, a per-partition top-k:
  * no shuffle of the data, at most {@code sampleSize} rows reach the driver).
  */
 public final class Profiler {
@@ -57,33 +59,47 @@ public final class Profiler {
     }
 
     private static List<Summary> counts(Dataset<Row> rows, Map<String, double[]> edges, Map<String, double[]> samples) {
-        // cumulative counts: count_if(finite AND x <= e_j) for each inner edge, then differences give the bins
-        List<Column> aggs = new ArrayList<>();
-        aggs.add(count(lit(1)));
-        for (Map.Entry<String, double[]> e : edges.entrySet()) {
-            Column ok = finite(e.getKey());
-            aggs.add(sum(when(ok, 1L).otherwise(0L)));
-            for (double edge : e.getValue()) {
-                aggs.add(sum(when(ok.and(col(e.getKey()).cast("double").leq(lit(edge))), 1L).otherwise(0L)));
-            }
+        List<String> names = List.copyOf(edges.keySet());
+        double[][] e = names.stream().map(edges::get).toArray(double[][]::new);
+        // layout of the counts: per column [invalid, bin 0 .. bin k], then the row count last
+        int[] offset = new int[e.length + 1];
+        for (int c = 0; c < e.length; c++) {
+            offset[c + 1] = offset[c] + e[c].length + 2;
         }
-        Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).head();
-        long total = r.getLong(0);
-        List<Summary> out = new ArrayList<>();
-        int k = 1;
-        for (Map.Entry<String, double[]> e : edges.entrySet()) {
-            long finite = r.isNullAt(k) ? 0 : r.getLong(k);
-            k++;
-            double[] bins = new double[e.getValue().length + 1];
-            long previous = 0;
-            for (int j = 0; j < e.getValue().length; j++) {
-                long cum = r.isNullAt(k) ? 0 : r.getLong(k);
-                k++;
-                bins[j] = cum - previous;
-                previous = cum;
+        int width = offset[e.length] + 1;
+        Column[] select = names.stream().map(n -> col(n).cast("double")).toArray(Column[]::new);
+        // plain Java over each partition (a binary search per value, one long[] per partition): no generated code
+        // per set of edges, and only the small arrays travel to the driver
+        long[] total = rows.select(select).toJavaRDD().mapPartitions((FlatMapFunction<Iterator<Row>, long[]>) it -> {
+            long[] acc = new long[width];
+            while (it.hasNext()) {
+                Row r = it.next();
+                for (int c = 0; c < e.length; c++) {
+                    if (r.isNullAt(c) || !Double.isFinite(r.getDouble(c))) {
+                        acc[offset[c]]++;
+                    } else {
+                        acc[offset[c] + 1 + DriftStatistics.bin(e[c], r.getDouble(c))]++;
+                    }
+                }
+                acc[width - 1]++;
             }
-            bins[bins.length - 1] = finite - previous;
-            out.add(new Summary(e.getKey(), finite, total - finite, bins, samples.get(e.getKey())));
+            return List.of(acc).iterator();
+        }).fold(new long[width], (a, b) -> {
+            long[] out = new long[width];
+            for (int i = 0; i < width; i++) {
+                out[i] = a[i] + b[i];
+            }
+            return out;
+        });
+        List<Summary> out = new ArrayList<>();
+        for (int c = 0; c < e.length; c++) {
+            double[] bins = new double[e[c].length + 1];
+            long finite = 0;
+            for (int b = 0; b < bins.length; b++) {
+                bins[b] = total[offset[c] + 1 + b];
+                finite += total[offset[c] + 1 + b];
+            }
+            out.add(new Summary(names.get(c), finite, total[offset[c]], bins, samples.get(names.get(c))));
         }
         return out;
     }

@@ -47,7 +47,8 @@ class DriftFalsePositiveBench {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         List<DriftLakehouse.Fiber> fibers = new ArrayList<>();
-        long seed = 100;
+        long seed = Long.getLong("fosm.bench.seed", 100);
+        long firstSeed = seed;
         fibers.add(new DriftLakehouse.Fiber("none" + seed, seed++, DriftMode.NONE));
         fibers.add(new DriftLakehouse.Fiber("none" + seed, seed++, DriftMode.NONE));
         for (DriftMode mode : List.of(DriftMode.GAIN, DriftMode.NOISE, DriftMode.MIX, DriftMode.ALL)) {
@@ -101,9 +102,9 @@ class DriftFalsePositiveBench {
             }
         }
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "drift bench: %d fibers of %d channels x"
-                + " %.0f s (seeds 100..%d), drift onset at %.0f s; lakehouse built in %.0f s, total %.0f s%n"
+                + " %.0f s (seeds %d..%d), drift onset at %.0f s; lakehouse built in %.0f s, total %.0f s%n"
                 + "thresholds: psi %s, js %s, ks p < %s with statistic >= %s, feature fraction %s%n", fibers.size(),
-                channels, seconds, seed - 1, onset, buildSeconds, (System.nanoTime() - t0) / 1e9, d.psiThreshold(),
+                channels, seconds, firstSeed, seed - 1, onset, buildSeconds, (System.nanoTime() - t0) / 1e9, d.psiThreshold(),
                 d.jsThreshold(), d.ksPvalue(), d.ksStatistic(), d.featureFraction()));
         counts.forEach((k, n) -> summary.append(String.format(Locale.ROOT, "%-42s flagged %3d of %3d windows (%.1f%%)%n",
                 k, n[0], n[1], 100.0 * n[0] / n[1])));
