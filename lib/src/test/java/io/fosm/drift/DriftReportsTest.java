@@ -11,7 +11,12 @@ import io.fosm.generate.DriftMode;
 import io.fosm.generate.GeneratorConfig;
 import io.fosm.lakehouse.Columns;
 import io.fosm.lakehouse.Tables;
+import io.fosm.models.FeatureSpace;
+import io.fosm.models.ModelKind;
+import io.fosm.models.TimeSplit;
+import io.fosm.models.Trainer;
 import io.fosm.models.Training;
+import io.fosm.models.TrainingOptions;
 import io.fosm.testing.SparkTestSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,5 +140,44 @@ class DriftReportsTest {
                 between("ref", 0, 20).drop("total_power"), reference, T0, T0.plusSeconds(20), null));
         assertEquals("Cannot report drift against test:seed21: the current rows have no column total_power",
                 e.getMessage());
+    }
+
+    @Test
+    void theTrainingReferenceProfilesTheTrainingRangeAndTheModelsEventScore() {
+        SparkSession spark = SparkTestSession.get();
+        Dataset<Row> gold = spark.read().format("delta").load(Tables.GOLD_FEATURES.path(lake))
+                .filter(col(Columns.LABEL).isNotNull());
+        TimeSplit split = TimeSplit.plan(gold, 0.7, java.time.Duration.ofSeconds(1));
+        Dataset<Row> train = split.train(gold);
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        for (Row r : train.groupBy(Columns.LABEL).count().collectAsList()) {
+            counts.put(r.getString(0), r.getLong(1));
+        }
+        List<String> labels = List.copyOf(counts.keySet());
+        List<String> features = Training.features(lake);
+        Trainer.TrainedModel lr = Trainer.fit(ModelKind.LR, Trainer.withClassWeights(train, counts),
+                split.evaluation(gold), new FeatureSpace(features),
+                labels, new TrainingOptions(List.of(), 0.7, 0, false, 1, 42, 10, 1, false));
+
+        ReferenceProfile p = ReferenceProfile.forTraining(spark, lake, split, features, lr.model(), labels);
+        long trainRows = counts.values().stream().mapToLong(Long::longValue).sum();
+        for (String f : features) {
+            ColumnProfile c = p.column(DriftKind.FEATURE, f).orElseThrow();
+            assertEquals(trainRows, c.count() + c.invalidCount(), f + ": profiled over the training range");
+        }
+        ColumnProfile score = p.column(DriftKind.PREDICTION, DriftReports.PREDICTION_COLUMN).orElseThrow();
+        assertEquals(split.evaluation(gold).count(), score.count(), "the prediction is profiled on the evaluation range");
+        assertTrue(java.util.Arrays.stream(score.sample()).allMatch(v -> v >= 0 && v <= 1), "event scores are in [0, 1]");
+        assertTrue(p.column(DriftKind.QUALITY, ReferenceProfile.INVALID_RATE).isPresent());
+
+        // the stream's view: scored rows of a window get a prediction row in the report
+        Dataset<Row> scored = io.fosm.models.Scoring.score(lr.model(), between("gain", ONSET, SECONDS), labels,
+                Columns.BACKGROUND);
+        DriftReport r = DriftReports.run(spark, SparkTestSession.lakehouse("drift-prediction"), scored, p,
+                T0.plusSeconds((long) ONSET), T0.plusSeconds((long) SECONDS), null);
+        ColumnDrift prediction = r.columns().stream().filter(c -> c.kind() == DriftKind.PREDICTION).findFirst()
+                .orElseThrow();
+        assertEquals(DriftReports.PREDICTION_COLUMN, prediction.name());
+        assertNotNull(prediction.ksPvalue());
     }
 }
