@@ -11,7 +11,7 @@ DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
 SPARK_HOME = $(shell $(PY) -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 
-.PHONY: help deps venv build test demo bench clean fixtures mlflow-up mlflow-down
+.PHONY: help deps venv build test demo bench bench-xgboost clean fixtures mlflow-up mlflow-down deps-ops check-deploy image-context image
 
 # The MLflow tracking server the registry tests (and local model jobs) use; bin/mlflow-server reads the same port.
 MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
@@ -20,14 +20,28 @@ MLFLOW_URI  := http://127.0.0.1:$(MLFLOW_PORT)
 help:
 	@echo "make demo    set up, generate a fiber, run bronze -> silver -> gold -> train -> promote -> score via spark-submit, print a summary"
 	@echo "make test    set up and run every test (unit, Spark, MLflow, spark-submit to a standalone cluster)"
-	@echo "make bench   benchmarks (see docs/benchmarks.md)"
+	@echo "make bench   benchmarks (see docs/benchmarks.md); make bench-xgboost: Spark vs Python XGBoost training"
+	@echo "make bench-stream   streaming benchmark: Kafka live feed -> fosm stream at local[2] (docs/benchmarks.md)"
+	@echo "make kafka-up / kafka-down     start / stop the local Kafka broker (KRaft, 127.0.0.1:9092, data in .cache/kafka)"
 	@echo "make build   the shaded jar jobs/target/fosm-jobs-*-all.jar"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server ($(MLFLOW_URI), data in .cache/mlflow)"
+	@echo "make check-deploy   validate deploy/ (kustomize overlays, manifest schemas, promtool rules, compose, Dockerfile)"
+	@echo "make image   the fosm Spark image (deploy/docker/Dockerfile; needs docker)"
 
 # Java 17 and Maven come from Debian when missing (CI machines have them; a bare Debian does not).
 deps:
 	@command -v java >/dev/null && command -v mvn >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jdk-headless maven; }
 	@python3 -m venv --help >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3 python3-venv; }
+
+# Prometheus and promtool (Debian package) for the metrics tests and the alert-rule checks. The tests start their own
+# server on a free loopback port; the service the package may start (it listens on every interface) is stopped again.
+deps-ops:
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null && \
+	  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then \
+	    systemctl disable --now prometheus; \
+	  elif [ -x /etc/init.d/prometheus ] && /etc/init.d/prometheus status >/dev/null 2>&1; then \
+	    /etc/init.d/prometheus stop; fi; }
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt | deps
@@ -40,17 +54,56 @@ build: deps
 
 # The MLflow server runs for the whole test run (Maven, then the Python check of the model Maven logged) and is
 # stopped by the trap whether the tests pass, fail or are interrupted.
-test: mlflow-up
+test: mlflow-up deps-ops
 	@trap 'bin/mlflow-server stop' EXIT; set -e; \
 	  export MLFLOW_TRACKING_URI=$(MLFLOW_URI); \
 	  $(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"; \
-	  $(VENV)/bin/pytest -q lib/src/test/python
+	  $(VENV)/bin/pytest -q lib/src/test/python; \
+	  $(VENV)/bin/pytest -q -p no:cacheprovider deploy/tests
+
+# deploy/ checks alone (the config check of the manifests needs the shaded jar: make build first)
+check-deploy: venv deps-ops
+	$(VENV)/bin/pytest -q -p no:cacheprovider deploy/tests
+
+# The image's build context: the shaded jar, hadoop-aws and its AWS SDK bundle (resolved by Maven), conf/.
+IMAGE ?= fosm/fosm-spark:0.1.0
+image-context: build
+	rm -rf build/image && mkdir -p build/image/jars
+	cp $(JAR) build/image/fosm-jobs.jar
+	cp -r conf build/image/conf
+	$(MVN) dependency:copy -Dartifact=org.apache.hadoop:hadoop-aws:3.3.4 -DoutputDirectory=build/image/jars
+	$(MVN) dependency:copy -Dartifact=com.amazonaws:aws-java-sdk-bundle:1.12.262 -DoutputDirectory=build/image/jars
+
+image: image-context
+	docker build -f deploy/docker/Dockerfile -t $(IMAGE) build/image
 
 mlflow-up: venv
 	bin/mlflow-server start
 
 mlflow-down:
 	bin/mlflow-server stop
+
+# The local Kafka broker: Apache Kafka 3.4.1 jars from Maven Central (deploy/kafka/pom.xml), run by bin/kafka.
+.PHONY: kafka-jars kafka-up kafka-down bench-stream
+KAFKA_LIB := .cache/kafka/lib
+kafka-jars: $(KAFKA_LIB)/.installed
+$(KAFKA_LIB)/.installed: deploy/kafka/pom.xml | deps
+	rm -rf $(KAFKA_LIB)
+	$(MVN) -f deploy/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=$(abspath $(KAFKA_LIB))
+	touch $@
+
+kafka-up: kafka-jars
+	bin/kafka start
+
+kafka-down:
+	bin/kafka stop
+
+# the bin/kafka test (lib/src/test/python/test_bin_kafka.py) runs the broker from these jars
+test: kafka-jars
+
+# Streaming benchmark: live replay into the local Kafka broker at increasing rates, fosm stream at local[2].
+bench-stream: venv build kafka-jars
+	bench/stream.sh
 
 demo: venv build mlflow-up
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
@@ -71,6 +124,10 @@ demo: venv build mlflow-up
 
 bench: venv build
 	bench/run.sh
+
+# Spark XGBoost (local[2]) vs the Python xgboost package on the same exported gold features (docs/benchmarks.md)
+bench-xgboost: venv build
+	bench/xgboost/run.sh
 
 # Regenerates the numpy/scipy DSP and drift fixtures (committed; tests read them).
 fixtures: venv

@@ -21,6 +21,7 @@ public final class Fosm {
 
             commands:
                 generate   write a synthetic fiber (landing chunk files + ground-truth event log)
+                replay     send a synthetic fiber to Kafka as a paced live feed, with logged malformed messages
                 bronze     land new chunk files in bronze_chunks (bad files -> bronze_quarantine)
                 silver     validate + dedupe bronze, Deequ gate, publish silver_chunks (bad rows -> silver_quarantine)
                 gold       windowed spectral features with spatial context and labels -> gold_features
@@ -35,8 +36,8 @@ public final class Fosm {
             `fosm <command> --help` shows a command's options.
             """ + JobArgs.USAGE;
 
-    private static final List<String> COMMANDS = List.of("generate", "bronze", "silver", "gold", "train", "promote",
-            "rollback", "score", "drift", "summary", "config");
+    private static final List<String> COMMANDS = List.of("generate", "replay", "bronze", "silver", "gold", "train",
+            "promote", "rollback", "score", "drift", "summary", "config");
     private static final List<String> DATED = List.of("silver", "gold", "score");
 
     public static void main(String[] args) {
@@ -61,8 +62,9 @@ public final class Fosm {
         try {
             if (rest.contains("--help") || rest.contains("-h")) {
                 System.out.println(command.equals("generate") ? GenerateJob.usage()
-                        : command.equals("drift") ? DriftJob.USAGE + JobArgs.USAGE : "usage: fosm " + command + " [options]\n"
-                        + JobArgs.USAGE);
+                        : command.equals("replay") ? ReplayJob.usage()
+                        : command.equals("drift") ? DriftJob.USAGE + JobArgs.USAGE
+                        : "usage: fosm " + command + " [options]\n" + JobArgs.USAGE);
                 return 0;
             }
             if (command.equals("generate")) {
@@ -70,6 +72,9 @@ public final class Fosm {
             }
             if (command.equals("drift")) {
                 return DriftJob.run(rest, env);
+            }
+            if (command.equals("replay")) {
+                return ReplayJob.run(rest);
             }
             JobArgs jobArgs = JobArgs.parse(command, rest, env);
             if (jobArgs.date().isPresent() && !DATED.contains(command)) {

@@ -19,22 +19,33 @@ import java.util.regex.Pattern;
  *
  * <p>Layers, later wins: the jar's {@code fosm/conf/defaults.properties}, the profile's
  * {@code fosm/conf/<profile>.properties}, an optional external file, environment variables {@code FOSM_<KEY>}
- * and {@code --conf key=value} overrides. Keys not declared in defaults (or matching a per-fiber pattern) are
- * rejected, which catches typos that would otherwise silently fall back to a default.
+ * and {@code --conf key=value} overrides. Keys not declared in defaults (or matching a per-fiber pattern, or the
+ * Kafka pass-through prefix {@code stream.kafka.option.}) are rejected, which catches typos that would otherwise
+ * silently fall back to a default.
+ *
+ * <p>A value may reference another key as {@code ${key}} and an environment variable as {@code ${env:NAME}} (how
+ * secrets reach the configuration without being written to a file); other {@code ${provider:...}} forms are left as
+ * they are for the client that understands them (Kafka's config providers).
  */
 public final class ConfigSources {
     private static final Pattern FIBER_KEY =
             Pattern.compile("fiber\\.([A-Za-z0-9_-]+)\\.(channels|sample_rate|spacing_m|filter\\.bandpass|filter\\.savgol)");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
+    /** Kafka client settings of the stream, passed through to the Kafka source and sink without being declared. */
+    public static final String KAFKA_OPTION_PREFIX = "stream.kafka.option.";
+    private static final Pattern KAFKA_OPTION = Pattern.compile(Pattern.quote(KAFKA_OPTION_PREFIX) + "[A-Za-z0-9._-]+");
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> origins = new LinkedHashMap<>();
+    private final Map<String, String> env;
 
-    private ConfigSources() {}
+    private ConfigSources(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
 
     /** Loads defaults and the profile from the classpath, then the file, environment and overrides. */
     public static ConfigSources load(String profile, Path externalFile, Map<String, String> env, List<String> overrides) {
-        ConfigSources sources = new ConfigSources();
+        ConfigSources sources = new ConfigSources(env);
         sources.putAll(readResource("defaults"), "conf/defaults.properties", true);
         if (profile != null && !profile.isBlank()) {
             sources.putAll(readResource(profile), "conf/" + profile + ".properties", false);
@@ -93,9 +104,11 @@ public final class ConfigSources {
     }
 
     private void put(String key, String value, String origin, boolean declaring) {
-        if (!declaring && !values.containsKey(key) && !FIBER_KEY.matcher(key).matches()) {
+        if (!declaring && !values.containsKey(key) && !FIBER_KEY.matcher(key).matches()
+                && !KAFKA_OPTION.matcher(key).matches()) {
             throw new ConfigException("Cannot load config: unknown key '" + key + "' in " + origin
-                    + " (known keys are those of conf/defaults.properties and fiber.<id>.<setting>)");
+                    + " (known keys are those of conf/defaults.properties, fiber.<id>.<setting> and "
+                    + KAFKA_OPTION_PREFIX + "<kafka-key>)");
         }
         values.put(key, value);
         origins.put(key, origin);
@@ -104,10 +117,21 @@ public final class ConfigSources {
     /** The raw value with ${key} references resolved, or null when the key is absent. */
     public String raw(String key) {
         String value = values.get(key);
-        return value == null ? null : resolve(key, value, 0);
+        return value == null ? null : resolve(key, value, 0, true);
     }
 
-    private String resolve(String key, String value, int depth) {
+    /**
+     * The resolved values of all keys that start with the prefix, keyed by the rest of the key (sorted), e.g.
+     * {@code withPrefix("stream.kafka.option.")} gives {@code security.protocol -> SASL_SSL}.
+     */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        values.keySet().stream().filter(k -> k.startsWith(prefix) && k.length() > prefix.length())
+                .forEach(k -> out.put(k.substring(prefix.length()), raw(k)));
+        return out;
+    }
+
+    private String resolve(String key, String value, int depth, boolean withEnv) {
         if (depth > 10) {
             throw new ConfigException("Cannot resolve key '" + key + "': ${...} references form a cycle");
         }
@@ -115,12 +139,28 @@ public final class ConfigSources {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String ref = m.group(1);
+            if (ref.startsWith("env:")) {
+                String name = ref.substring(4);
+                String envValue = env.get(name);
+                if (withEnv && envValue == null) {
+                    throw new ConfigException("Cannot resolve key '" + key + "' (from " + origin(key)
+                            + "): it references environment variable " + name + ", which is not set");
+                }
+                // printing the configuration shows where a secret comes from, never the secret
+                m.appendReplacement(out, Matcher.quoteReplacement(withEnv ? envValue : m.group()));
+                continue;
+            }
+            if (ref.contains(":")) {
+                // ${file:/path:key} and the like belong to the client's own config providers (keys never hold ':')
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
+                continue;
+            }
             String refValue = values.get(ref);
             if (refValue == null) {
                 throw new ConfigException("Cannot resolve key '" + key + "' (from " + origin(key) + "): it references unknown key '"
                         + ref + "'");
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(resolve(ref, refValue, depth + 1)));
+            m.appendReplacement(out, Matcher.quoteReplacement(resolve(ref, refValue, depth + 1, withEnv)));
         }
         m.appendTail(out);
         return out.toString();
@@ -131,10 +171,13 @@ public final class ConfigSources {
         return origins.getOrDefault(key, "defaults");
     }
 
-    /** All keys and resolved values, for logging the effective configuration. */
+    /**
+     * All keys and resolved values, for printing the effective configuration; {@code ${env:NAME}} references stay
+     * as they are, so secrets taken from the environment are never printed.
+     */
     public Map<String, String> effective() {
         Map<String, String> out = new LinkedHashMap<>();
-        values.keySet().forEach(k -> out.put(k, raw(k)));
+        values.forEach((k, v) -> out.put(k, resolve(k, v, 0, false)));
         return out;
     }
 

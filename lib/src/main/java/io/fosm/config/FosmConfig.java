@@ -28,6 +28,8 @@ public record FosmConfig(
         Mlflow mlflow,
         Train train,
         Promote promote,
+        Metrics metrics,
+        Map<String, String> kafkaOptions,
         Drift drift) implements Serializable {
 
     /**
@@ -38,6 +40,19 @@ public record FosmConfig(
                        double ksPvalue, double ksStatistic, double featureFraction, double maxInvalidRateIncrease,
                        double maxDeadChannelIncrease, double deadChannelPower, int retrainAfter, String output)
             implements Serializable {}
+
+    /**
+     * The stream's Prometheus endpoint ({@code metrics.*}): served at http://host:port/metrics when enabled; port 0
+     * picks a free port. Latency histogram bucket bounds in seconds, ascending.
+     */
+    public record Metrics(boolean enabled, String host, int port, List<Double> latencyBuckets) implements Serializable {}
+
+    /**
+     * Kafka consumer/producer settings Spark manages itself; setting them through {@code stream.kafka.option.*} would
+     * make the Kafka source fail at start (or, for offsets, silently differ), so they are refused at load.
+     */
+    static final List<String> KAFKA_OPTIONS_MANAGED_BY_SPARK = List.of("auto.offset.reset", "enable.auto.commit",
+            "key.deserializer", "value.deserializer", "key.serializer", "value.serializer", "interceptor.classes");
 
     /** Training settings ({@code train.*}). */
     public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
@@ -132,11 +147,22 @@ public record FosmConfig(
         Promote promote = new Promote(metric, r.nonNegative("promote.margin"),
                 r.nonNegative("promote.max_class_regression"));
         Drift drift = drift(r);
+        Metrics metrics = new Metrics(r.bool("metrics.enabled"), r.nonEmpty("metrics.host"),
+                (int) r.longBetween("metrics.port", 0, 65535), r.ascendingPositive("metrics.latency_buckets"));
+        Map<String, String> kafkaOptions = src.withPrefix(ConfigSources.KAFKA_OPTION_PREFIX);
+        for (String k : kafkaOptions.keySet()) {
+            if (KAFKA_OPTIONS_MANAGED_BY_SPARK.contains(k)) {
+                throw new ConfigException("Invalid " + ConfigSources.KAFKA_OPTION_PREFIX + k + " (from "
+                        + src.origin(ConfigSources.KAFKA_OPTION_PREFIX + k) + "): Spark's Kafka source manages '" + k
+                        + "' itself and refuses it; expected none of " + KAFKA_OPTIONS_MANAGED_BY_SPARK);
+            }
+        }
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
-                java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote, drift);
+                java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote, metrics,
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)), drift);
     }
 
     private static Drift drift(Reader r) {
@@ -231,6 +257,31 @@ public record FosmConfig(
             } catch (NumberFormatException e) {
                 throw fail(key, v, "an integer >= " + min);
             }
+        }
+
+        long longBetween(String key, long min, long max) {
+            long n = longAtLeast(key, min);
+            if (n > max) {
+                throw fail(key, src.raw(key), "an integer between " + min + " and " + max);
+            }
+            return n;
+        }
+
+        List<Double> ascendingPositive(String key) {
+            List<Double> out = new ArrayList<>();
+            for (String s : list(key)) {
+                double v;
+                try {
+                    v = Double.parseDouble(s);
+                } catch (NumberFormatException e) {
+                    throw fail(key, src.raw(key), "ascending positive numbers, e.g. 0.5,1,5 (bad number '" + s + "')");
+                }
+                if (!(v > 0) || Double.isInfinite(v) || (!out.isEmpty() && v <= out.get(out.size() - 1))) {
+                    throw fail(key, src.raw(key), "ascending positive numbers, e.g. 0.5,1,5 (bad number '" + s + "')");
+                }
+                out.add(v);
+            }
+            return List.copyOf(out);
         }
 
         double number(String key, String expected) {

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
 
 /** Chooses the fiber layout and the ground-truth events from the seed. Pure: same config, same plan. */
 final class EventPlanner {
+    /** RMS-scale amplitude of a pig's continuous friction noise (the knocks are {@code peak_amplitude}). */
+    static final double PIG_FRICTION_AMPLITUDE = 1.5;
     /** Girth welds on the pipe, so a PIG knocks every 12 m. */
     static final double WELD_SPACING_M = 12.0;
     private static final int PLACEMENT_TRIES = 30;
@@ -167,7 +169,8 @@ final class EventPlanner {
             case WALKING -> {
                 seconds = rng.nextDouble(20, 60);
                 d.halfWidth = rng.nextDouble(1.0, 2.0);
-                d.amplitude = rng.nextDouble(2.5, 4.0);
+                // a footstep within metres of a buried fiber is a clear transient: 6-10 dB over the 10-50 Hz floor
+                d.amplitude = rng.nextDouble(7.0, 11.0);
                 d.speed = rng.nextDouble(1.0, 1.5);
                 d.rate = rng.nextDouble(1, 3); // steps per second
                 d.tau = 0.025;
@@ -268,7 +271,10 @@ final class EventPlanner {
                     on.add(d.startSample + span / 2);
                 }
                 on.sort(Long::compare);
-                yield impulses(truth, d, on, rng, 0.8, 1.0);
+                // the cups scrape the wall all the way (a moving broadband hiss); welds add the knocks
+                EventSource friction = new EventSource.BandNoise(truth, d.startSample, d.endSample, fs, d.seed ^ 0x9e3779b97f4a7c15L,
+                        20, 200, 1.0, PIG_FRICTION_AMPLITUDE);
+                yield new EventSource.Sum(friction, impulses(truth, d, on, rng, 0.8, 1.0));
             }
             default -> throw new IllegalArgumentException("Cannot build event: no model for " + d.type);
         };

@@ -92,10 +92,15 @@ abstract class EventSource {
 
         BandNoise(GroundTruthEvent truth, long startSample, long endSample, double sampleRate, long seed,
                   double lowHz, double highHz, double rampFrom) {
+            this(truth, startSample, endSample, sampleRate, seed, lowHz, highHz, rampFrom, truth.peakAmplitude());
+        }
+
+        BandNoise(GroundTruthEvent truth, long startSample, long endSample, double sampleRate, long seed,
+                  double lowHz, double highHz, double rampFrom, double amplitude) {
             super(truth, startSample, endSample);
             this.rng = new SplittableRandom(seed);
             this.filter = new Biquad(lowHz, highHz, sampleRate);
-            this.amplitude = truth.peakAmplitude();
+            this.amplitude = amplitude;
             this.rampFrom = rampFrom;
             this.fadeSamples = Math.max(1, Math.min((long) sampleRate, (endSample - startSample) / 4));
             this.next = startSample;
@@ -165,6 +170,24 @@ abstract class EventSource {
                     }
                 }
             }
+        }
+    }
+
+    /** Two sources of one event rendered into the same waveform (a continuous one first: it assigns, others add). */
+    static final class Sum extends EventSource {
+        private final EventSource continuous;
+        private final EventSource added;
+
+        Sum(EventSource continuous, EventSource added) {
+            super(continuous.truth, continuous.startSample, continuous.endSample);
+            this.continuous = continuous;
+            this.added = added;
+        }
+
+        @Override
+        void render(long blockStart, long from, long to, double[] out) {
+            continuous.render(blockStart, from, to, out);
+            added.render(blockStart, from, to, out);
         }
     }
 }

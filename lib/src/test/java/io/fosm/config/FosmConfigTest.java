@@ -133,4 +133,33 @@ class FosmConfigTest {
         assertTrue(pvalue.getMessage().contains("drift.ks_pvalue"), pvalue.getMessage());
         assertThrows(ConfigException.class, () -> FosmConfig.local("drift.bins=1"));
     }
+
+    @Test
+    void kafkaOptionsPassThroughWithSecretsFromTheEnvironment(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("site.properties");
+        Files.writeString(file, "stream.kafka.option.security.protocol = SASL_SSL\n"
+                + "stream.kafka.option.sasl.mechanism = SCRAM-SHA-512\n"
+                + "stream.kafka.option.sasl.jaas.config = ${env:KAFKA_JAAS}\n"
+                + "stream.kafka.option.ssl.truststore.password = ${file:/etc/fosm/kafka.properties:truststore}\n");
+        Map<String, String> env = Map.of("KAFKA_JAAS", "ScramLoginModule required username=\"u\" password=\"p\";");
+        FosmConfig c = FosmConfig.load("local", file, env, List.of("stream.kafka.option.client.id=fosm-1"));
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"p\";",
+                "ssl.truststore.password", "${file:/etc/fosm/kafka.properties:truststore}", "client.id", "fosm-1"),
+                c.kafkaOptions(), "env references resolved, Kafka config-provider references left to Kafka");
+        assertTrue(FosmConfig.local().kafkaOptions().isEmpty());
+        // printing the configuration never prints the secret
+        Map<String, String> printed = ConfigSources.load("local", file, env, List.of()).effective();
+        assertEquals("${env:KAFKA_JAAS}", printed.get("stream.kafka.option.sasl.jaas.config"));
+
+        ConfigException missing = assertThrows(ConfigException.class, () -> FosmConfig.load("local", file, Map.of(), List.of()));
+        assertEquals("Cannot resolve key 'stream.kafka.option.sasl.jaas.config' (from " + file + "): it references"
+                + " environment variable KAFKA_JAAS, which is not set", missing.getMessage());
+        ConfigException managed = assertThrows(ConfigException.class,
+                () -> FosmConfig.local("stream.kafka.option.auto.offset.reset=earliest"));
+        assertTrue(managed.getMessage().startsWith("Invalid stream.kafka.option.auto.offset.reset (from --conf): Spark's"
+                + " Kafka source manages 'auto.offset.reset' itself"), managed.getMessage());
+        ConfigException typo = assertThrows(ConfigException.class, () -> FosmConfig.local("stream.kafka.opton.x=1"));
+        assertTrue(typo.getMessage().startsWith("Cannot load config: unknown key 'stream.kafka.opton.x'"), typo.getMessage());
+    }
 }
