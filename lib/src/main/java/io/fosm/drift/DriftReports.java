@@ -38,7 +38,7 @@ import org.apache.spark.sql.SparkSession;
  * (idempotent per report window and reference), a JSON and a self-contained HTML report under {@code drift.output},
  * and the scheduler's flag file {@code <drift.output>/flag.json}.
  *
- * <p>Cost per window: the rows are cached, then one aggregation (bin counts of every column), one per-partition
+ * <p>Cost per window: the rows are cached, then one pass for the bin counts of every column, one per-partition
  * top-k (the sample of at most {@code drift.sample_size} rows, which reach the driver), and one small grouping by
  * channel when the caller passes no quality counts; plus a read of this reference's window summaries in
  * {@code drift_reports} for the history plot and the consecutive-window count. No shuffle of the data.
