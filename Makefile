@@ -132,9 +132,10 @@ bench: venv build
 bench-xgboost: venv build
 	bench/xgboost/run.sh
 
-# Regenerates the numpy/scipy DSP fixtures (committed; tests read them).
+# Regenerates the numpy/scipy DSP and drift fixtures (committed; tests read them).
 fixtures: venv
 	$(PY) lib/src/test/python/make_dsp_fixtures.py
+	$(PY) lib/src/test/python/make_drift_fixtures.py
 
 clean:
 	$(MVN) clean

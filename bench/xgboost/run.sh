@@ -41,7 +41,8 @@ fi
 
 echo "== Spark: xgboost4j-spark at local[2] (2 workers x 1 thread), $rounds rounds"
 "$SPARK_HOME/bin/spark-submit" --master 'local[2]' --driver-memory 4g --class io.fosm.bench.XgboostBench \
-  --conf spark.sql.shuffle.partitions=4 --jars "$jar" bench/xgboost/target/fosm-bench-xgboost-*.jar \
+  --conf spark.sql.shuffle.partitions=4 --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
+  --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog --jars "$jar" bench/xgboost/target/fosm-bench-xgboost-*.jar \
   "$lake/gold/features" "$out" "$rounds" 2 42 > "$out/logs/spark.log" 2>&1 || { tail -30 "$out/logs/spark.log"; exit 1; }
 tail -1 "$out/logs/spark.log"
 

@@ -30,14 +30,15 @@ public final class Fosm {
         rollback   give the champion alias back to the previous champion
         score      score gold_features with the champion -> gold_predictions
         stream     streaming scorer: chunks -> features -> champion scores -> stream_scores, incidents
+        drift      drift reports of a gold-like table against a reference (drift_reports, JSON, HTML, flag file)
                 summary    rows per table, quarantined rows by reason, a few feature rows
                 config     print the effective configuration
 
             `fosm <command> --help` shows a command's options.
             """ + JobArgs.USAGE;
 
-    private static final List<String> COMMANDS = List.of("generate", "replay", "bronze", "silver", "gold", "train", "promote",
-            "rollback", "score", "summary", "config", "stream");
+    private static final List<String> COMMANDS = List.of("generate", "replay", "bronze", "silver", "gold", "train",
+            "promote", "rollback", "score", "drift", "stream", "summary", "config");
     private static final List<String> DATED = List.of("silver", "gold", "score");
 
     public static void main(String[] args) {
@@ -64,11 +65,15 @@ public final class Fosm {
                 System.out.println(command.equals("generate") ? GenerateJob.usage()
                         : command.equals("replay") ? ReplayJob.usage()
                         : command.equals("stream") ? StreamJob.USAGE + JobArgs.USAGE
+                        : command.equals("drift") ? DriftJob.USAGE + JobArgs.USAGE
                         : "usage: fosm " + command + " [options]\n" + JobArgs.USAGE);
                 return 0;
             }
             if (command.equals("generate")) {
                 return GenerateJob.run(rest);
+            }
+            if (command.equals("drift")) {
+                return DriftJob.run(rest, env);
             }
             if (command.equals("replay")) {
                 return ReplayJob.run(rest);

@@ -1,6 +1,7 @@
 package io.fosm.jobs;
 
 import io.fosm.config.FosmConfig;
+import io.fosm.drift.ReferenceProfile;
 import io.fosm.models.AnomalyDetectors;
 import io.fosm.models.ModelCard;
 import io.fosm.models.Plots;
@@ -47,6 +48,12 @@ final class TrainJob {
         Map<String, String> tags = provenance(spark, config, result, env);
         Path work = Files.createTempDirectory("fosm-train");
         Map<String, String> runIds = new LinkedHashMap<>();
+        Trainer.TrainedModel best = result.models().stream()
+                .max(Comparator.comparingDouble(m -> m.metrics().macroF1()))
+                .orElseThrow(() -> new IllegalStateException("Cannot register: train.models is empty"));
+        // what drift detection compares serving data with, stored with the registered model (docs/drift.md)
+        ReferenceProfile reference = ReferenceProfile.forTraining(spark, config, result.split(), result.features(),
+                best.model(), best.labels());
         for (Trainer.TrainedModel m : result.models()) {
             try (RunHandle run = mlflow.startRun(experiment, m.kind().modelName(), tags)) {
                 Map<String, String> params = new LinkedHashMap<>(m.params());
@@ -70,6 +77,9 @@ final class TrainJob {
                 run.logText(m.metrics().confusionText(), "evaluation/confusion_matrix.txt");
                 run.logText(ModelCard.render(m, result, tags), "model_card.md");
                 run.logSparkModel(m.model(), "model", spark.version());
+                if (m == best) {
+                    run.logText(reference.forRun(run.runId()).toJson(), ReferenceProfile.ARTIFACT);
+                }
                 runIds.put(m.kind().modelName(), run.runId());
             }
         }
@@ -80,9 +90,6 @@ final class TrainJob {
                         "train_background_windows", (double) a.trainRows()));
             }
         }
-        Trainer.TrainedModel best = result.models().stream()
-                .max(Comparator.comparingDouble(m -> m.metrics().macroF1()))
-                .orElseThrow(() -> new IllegalStateException("Cannot register: train.models is empty"));
         Map<String, String> versionTags = new LinkedHashMap<>();
         versionTags.put("model_kind", best.kind().modelName());
         versionTags.put(Promotion.CLASSES_TAG, String.join(",", best.labels()));
@@ -92,6 +99,7 @@ final class TrainJob {
         ModelVersion version = mlflow.registry().register(config.mlflow().modelName(),
                 runIds.get(best.kind().modelName()), "model", versionTags);
         mlflow.registry().setAlias(config.mlflow().modelName(), Promotion.CHALLENGER, version.version());
+        reference.forModel(config.mlflow().modelName(), version.version(), version.runId()).save(spark, config);
 
         System.out.println("\nleaderboard (evaluation range " + result.split().evalStart() + " .. "
                 + result.split().dataEnd() + "):");

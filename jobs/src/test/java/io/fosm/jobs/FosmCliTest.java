@@ -98,4 +98,16 @@ class FosmCliTest {
         assertTrue(printed.contains("gold.hop_seconds = 0.25"), printed);
         assertTrue(printed.contains("spark.master = local[2]"), printed);
     }
+
+    @Test
+    void driftArgumentsAreValidated() {
+        assertEquals(2, Fosm.run(new String[] {"drift", "--reference", "gold_features"}, Map.of()));
+        assertTrue(err().contains("fosm drift: Cannot run drift: --current TABLE is required"), err());
+        assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--start", "yesterday"}, Map.of()));
+        assertTrue(err().contains("Cannot parse --start of drift: expected an ISO-8601 UTC instant"), err());
+        assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--window-seconds", "0"}, Map.of()));
+        assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--date", "2026-01-01"}, Map.of()));
+        assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--bogus"}, Map.of()));
+        assertTrue(err().contains("unknown argument '--bogus'"), err());
+    }
 }

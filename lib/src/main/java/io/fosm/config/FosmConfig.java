@@ -30,7 +30,17 @@ public record FosmConfig(
         Promote promote,
         Metrics metrics,
         Map<String, String> kafkaOptions,
-        Stream stream) implements Serializable {
+        Stream stream,
+        Drift drift) implements Serializable {
+
+    /**
+     * Drift detection ({@code drift.*}, docs/drift.md): the reference profile's bins and sample size, the report
+     * window, the thresholds that flag a feature and a window, and where reports and the flag file go.
+     */
+    public record Drift(int bins, int sampleSize, double reportWindowSeconds, double psiThreshold, double jsThreshold,
+                       double ksPvalue, double ksStatistic, double featureFraction, double maxInvalidRateIncrease,
+                       double maxDeadChannelIncrease, double deadChannelPower, int retrainAfter, String output)
+            implements Serializable {}
 
     /**
      * The stream's Prometheus endpoint ({@code metrics.*}): served at http://host:port/metrics when enabled; port 0
@@ -147,6 +157,7 @@ public record FosmConfig(
         }
         Promote promote = new Promote(metric, r.nonNegative("promote.margin"),
                 r.nonNegative("promote.max_class_regression"));
+        Drift drift = drift(r);
         Metrics metrics = new Metrics(r.bool("metrics.enabled"), r.nonEmpty("metrics.host"),
                 (int) r.longBetween("metrics.port", 0, 65535), r.ascendingPositive("metrics.latency_buckets"));
         Map<String, String> kafkaOptions = src.withPrefix(ConfigSources.KAFKA_OPTION_PREFIX);
@@ -175,7 +186,25 @@ public record FosmConfig(
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
                 java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote, metrics,
-                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)), stream);
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)), stream, drift);
+    }
+
+    private static Drift drift(Reader r) {
+        int bins = (int) r.longAtLeast("drift.bins", 2);
+        if (bins > 100) {
+            throw r.fail("drift.bins", String.valueOf(bins), "an integer between 2 and 100");
+        }
+        long sample = r.longAtLeast("drift.sample_size", 10);
+        if (sample > 10_000) {
+            // beyond it ks_2samp's p-value is no longer exact, and the sample is collected to the driver
+            throw r.fail("drift.sample_size", String.valueOf(sample), "an integer between 10 and 10000");
+        }
+        return new Drift(bins, (int) sample, r.positive("drift.report_window_seconds"),
+                r.positive("drift.psi_threshold"), r.fraction("drift.js_threshold"), r.fraction("drift.ks_pvalue"),
+                r.fraction("drift.ks_statistic"), r.fraction("drift.feature_fraction"),
+                r.fraction("drift.max_invalid_rate_increase"), r.fraction("drift.max_dead_channel_increase"),
+                r.nonNegative("drift.dead_channel_power"), (int) r.longAtLeast("drift.retrain_after", 1),
+                absolute(r.nonEmpty("drift.output")));
     }
 
     /**

@@ -75,6 +75,31 @@ public final class Columns {
     public static final String ALERT_WINDOWS = "alert_windows";
     public static final String UPDATED_AT = "updated_at";
     public static final String STATE = "state";
+
+    // drift: reference profiles and reports
+    public static final String RUN_ID = "run_id";
+    public static final String REFERENCE = "reference";
+    public static final String CREATED_AT = "created_at";
+    public static final String KIND = "kind";
+    public static final String FEATURE = "feature";
+    public static final String VALUE_COUNT = "value_count";
+    public static final String INVALID_COUNT = "invalid_count";
+    public static final String BIN_EDGES = "bin_edges";
+    public static final String BIN_FRACTIONS = "bin_fractions";
+    public static final String SAMPLE = "sample";
+    public static final String VALUE = "value";
+    public static final String REFERENCE_VALUE = "reference_value";
+    public static final String REPORT_START = "report_start";
+    public static final String REPORT_END = "report_end";
+    public static final String PSI = "psi";
+    public static final String KS_STATISTIC = "ks_statistic";
+    public static final String KS_PVALUE = "ks_pvalue";
+    public static final String JS_DISTANCE = "js_distance";
+    public static final String WASSERSTEIN = "wasserstein";
+    public static final String FLAGGED = "flagged";
+    public static final String WINDOW_DRIFTED = "window_drifted";
+    public static final String REPORTED_AT = "reported_at";
+
     /** The label of windows that no event covers. */
     public static final String BACKGROUND = "background";
 }

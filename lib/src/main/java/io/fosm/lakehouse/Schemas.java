@@ -100,6 +100,49 @@ public final class Schemas {
             field(BATCH_ID, DataTypes.LongType, false),
             field(UPDATED_AT, DataTypes.TimestampType, false)});
 
+    /**
+     * {@code drift_reference}: one row per model version and profiled column (kind feature, prediction or quality):
+     * inner quantile bin edges, the reference's fraction per bin, a bounded sample (KS, Wasserstein), and for
+     * quality rows the reference value. See io.fosm.drift.ReferenceProfile.
+     */
+    public static final StructType DRIFT_REFERENCE = new StructType(new StructField[] {
+            field(REFERENCE, DataTypes.StringType, false),
+            field(MODEL_NAME, DataTypes.StringType, true),
+            field(MODEL_VERSION, DataTypes.StringType, true),
+            field(RUN_ID, DataTypes.StringType, true),
+            field(CREATED_AT, DataTypes.TimestampType, false),
+            field(KIND, DataTypes.StringType, false),
+            field(FEATURE, DataTypes.StringType, false),
+            field(VALUE_COUNT, DataTypes.LongType, false),
+            field(INVALID_COUNT, DataTypes.LongType, false),
+            field(BIN_EDGES, DataTypes.createArrayType(DataTypes.DoubleType, false), false),
+            field(BIN_FRACTIONS, DataTypes.createArrayType(DataTypes.DoubleType, false), false),
+            field(SAMPLE, DataTypes.createArrayType(DataTypes.DoubleType, false), false),
+            field(VALUE, DataTypes.DoubleType, true)});
+
+    /**
+     * {@code drift_reports}: one row per report window x profiled column (kind feature, prediction or quality); the
+     * statistics are null where they do not apply (quality rows carry value and reference_value instead).
+     */
+    public static final StructType DRIFT_REPORTS = new StructType(new StructField[] {
+            field(REPORT_START, DataTypes.TimestampType, false),
+            field(REPORT_END, DataTypes.TimestampType, false),
+            field(REFERENCE, DataTypes.StringType, false),
+            field(KIND, DataTypes.StringType, false),
+            field(FEATURE, DataTypes.StringType, false),
+            field(VALUE_COUNT, DataTypes.LongType, false),
+            field(INVALID_COUNT, DataTypes.LongType, false),
+            field(PSI, DataTypes.DoubleType, true),
+            field(KS_STATISTIC, DataTypes.DoubleType, true),
+            field(KS_PVALUE, DataTypes.DoubleType, true),
+            field(JS_DISTANCE, DataTypes.DoubleType, true),
+            field(WASSERSTEIN, DataTypes.DoubleType, true),
+            field(VALUE, DataTypes.DoubleType, true),
+            field(REFERENCE_VALUE, DataTypes.DoubleType, true),
+            field(FLAGGED, DataTypes.BooleanType, false),
+            field(WINDOW_DRIFTED, DataTypes.BooleanType, false),
+            field(REPORTED_AT, DataTypes.TimestampType, false)});
+
     /** The same fields, all nullable (for rows that carry either a record or a failure). */
     public static StructType nullable(StructType schema) {
         StructField[] fields = schema.fields().clone();

@@ -23,7 +23,11 @@ public enum Tables {
     /** Incidents raised by the stream: one row when an incident opens and one when it closes. */
     INCIDENTS("incidents", "stream/incidents"),
     /** The incident tracker's state after each micro-batch (internal, read back on replay and restart). */
-    STREAM_INCIDENT_STATE("stream_incident_state", "stream/_incident_state");
+    STREAM_INCIDENT_STATE("stream_incident_state", "stream/_incident_state"),
+    /** Reference profiles of trained models (per feature quantile bins, a sample), for drift detection. */
+    DRIFT_REFERENCE("drift_reference", "drift/reference"),
+    /** Drift statistics per report window and feature ({@code fosm drift}, the streaming job). */
+    DRIFT_REPORTS("drift_reports", "drift/reports");
 
     /** Deequ's metrics repository (a JSON file) inside the lakehouse. */
     public static final String DEEQU_METRICS = "_quality/deequ-metrics.json";

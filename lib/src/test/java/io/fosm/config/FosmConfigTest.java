@@ -121,6 +121,20 @@ class FosmConfigTest {
     }
 
     @Test
+    void driftKeysAreTypedAndBounded() {
+        FosmConfig c = FosmConfig.local("lakehouse.root=/data/lake", "drift.psi_threshold=0.3");
+        assertEquals(0.3, c.drift().psiThreshold());
+        assertEquals(10, c.drift().bins());
+        assertEquals("/data/lake/_drift", c.drift().output(), "drift.output follows ${lakehouse.root}");
+        ConfigException sample = assertThrows(ConfigException.class, () -> FosmConfig.local("drift.sample_size=20000"));
+        assertTrue(sample.getMessage().startsWith("Invalid drift.sample_size (from --conf): expected an integer between"
+                + " 10 and 10000, got '20000'"), sample.getMessage());
+        ConfigException pvalue = assertThrows(ConfigException.class, () -> FosmConfig.local("drift.ks_pvalue=2"));
+        assertTrue(pvalue.getMessage().contains("drift.ks_pvalue"), pvalue.getMessage());
+        assertThrows(ConfigException.class, () -> FosmConfig.local("drift.bins=1"));
+    }
+
+    @Test
     void kafkaOptionsPassThroughWithSecretsFromTheEnvironment(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("site.properties");
         Files.writeString(file, "stream.kafka.option.security.protocol = SASL_SSL\n"
