@@ -4,6 +4,7 @@ import io.fosm.config.FosmConfig;
 import io.fosm.lakehouse.Columns;
 import io.fosm.metrics.StreamMetrics;
 import io.fosm.streaming.StreamBatchWriter;
+import io.fosm.streaming.StreamDrift;
 import io.fosm.streaming.StreamingScorer;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * {@code fosm stream}: the streaming scorer ({@link StreamingScorer}) on the configured source and checkpoint. Runs
+ * {@code fosm stream}: the streaming scorer ({@link StreamingScorer}) on the configured source and checkpoint, with
+ * drift reports per closed report window ({@link StreamDrift}) and the Prometheus endpoint ({@code metrics.*}). Runs
  * until stopped; {@code --available-now} processes what the source holds and stops; {@code --for SECONDS} stops
  * after that long (after the batch in flight). Restarting on the same checkpoint continues exactly once.
  */
@@ -77,8 +79,10 @@ final class StreamJob {
         };
         try (StreamMetrics metrics = StreamMetrics.start(spark, config)) {
             metrics.uri().ifPresent(u -> System.out.println("stream: Prometheus metrics at " + u));
+            StreamDrift drift = new StreamDrift(spark, config, StreamDrift.statistics(metrics::recordDrift)
+                    .andThen(r -> metrics.recordDriftFlag(r.drifted())));
             StreamingQuery query = StreamingScorer.start(spark, config,
-                    options.availableNow() ? Trigger.AvailableNow() : null, List.of(print, exportTo(metrics)));
+                    options.availableNow() ? Trigger.AvailableNow() : null, List.of(print, exportTo(metrics), drift));
             System.out.printf("stream: %s source, checkpoint %s%n", config.stream().source(),
                     config.stream().checkpoint());
             await(query, options);
