@@ -18,7 +18,7 @@ MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
 MLFLOW_URI  := http://127.0.0.1:$(MLFLOW_PORT)
 
 help:
-	@echo "make demo    set up, generate a fiber, run bronze -> silver -> gold -> train -> promote -> score via spark-submit, print a summary"
+	@echo "make demo    set up, generate a fiber, bronze -> silver -> gold -> train -> promote -> score, then a live Kafka feed through fosm stream (incidents, dead letters, drift), print a summary"
 	@echo "make test    set up and run every test (unit, Spark, MLflow, spark-submit to a standalone cluster)"
 	@echo "make bench   benchmarks (see docs/benchmarks.md); make bench-xgboost: Spark vs Python XGBoost training"
 	@echo "make bench-stream   streaming benchmark: Kafka live feed -> fosm stream at local[2] (docs/benchmarks.md)"
@@ -108,7 +108,7 @@ kafka-down:
 bench-stream: venv build kafka-jars
 	bench/stream.sh
 
-demo: venv build mlflow-up
+demo: venv build mlflow-up kafka-up
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	@export FOSM_LAKEHOUSE_ROOT=$(DEMO_LAKE) SPARK_HOME="$(SPARK_HOME)" MLFLOW_TRACKING_URI=$(MLFLOW_URI); set -e; \
 	  t0=$$(date +%s); \
@@ -121,9 +121,18 @@ demo: venv build mlflow-up
 	  bin/fosm train --conf train.search=false; \
 	  echo "== promote"; bin/fosm promote; \
 	  echo "== score"; bin/fosm score; \
+	  echo "== stream: a live feed of the same fiber replayed into Kafka (1% malformed messages, drift from 50 s on)"; \
+	  bin/kafka topic fosm-chunks 2 && bin/kafka topic fosm-alerts 1 && bin/kafka topic fosm-dead-letters 1; \
+	  bin/fosm stream --conf stream.source=kafka --conf stream.kafka.alerts_topic=fosm-alerts \
+	    --conf stream.kafka.dlq_topic=fosm-dead-letters --conf drift.report_window_seconds=20 --for 200 \
+	    > $(DEMO_DIR)/stream.log 2>&1 & stream=$$!; \
+	  bin/fosm replay --out $(DEMO_DIR)/replay --fiber-id demo --channels 64 --duration 100 --seed 7 \
+	    --fault-rate 0.01 --drift all --drift-onset 50 2>&1 | grep -v ' WARN '; \
+	  wait $$stream || { tail -30 $(DEMO_DIR)/stream.log; exit 1; }; \
+	  grep -E '^stream: (drift|stopped|Prometheus)' $(DEMO_DIR)/stream.log || true; \
 	  echo "== summary"; bin/fosm summary; \
 	  echo "demo done in $$(( $$(date +%s) - t0 )) s; lakehouse at $(DEMO_LAKE)"; \
-	  echo "MLflow UI: $(MLFLOW_URI) (still running; stop it with 'make mlflow-down')"
+	  echo "MLflow UI: $(MLFLOW_URI); Kafka at 127.0.0.1:9092 (both still running: make mlflow-down kafka-down)"
 
 bench: venv build
 	bench/run.sh

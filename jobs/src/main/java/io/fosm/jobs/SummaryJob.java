@@ -11,7 +11,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code fosm summary}: rows per table, quarantined rows by reason and a few gold feature rows. */
+/**
+ * {@code fosm summary}: rows per table, quarantined and dead-lettered rows by reason, a few gold feature rows, the
+ * stream's incidents and the drift report windows.
+ */
 final class SummaryJob {
     private SummaryJob() {}
 
@@ -30,10 +33,28 @@ final class SummaryJob {
             Dataset<Row> df = spark.read().format("delta").load(path);
             System.out.printf("  %-18s %,10d rows  (Delta version %d)%n", table.tableName(), df.count(),
                     Delta.version(spark, path));
-            if (table == Tables.BRONZE_QUARANTINE || table == Tables.SILVER_QUARANTINE) {
+            if (table == Tables.BRONZE_QUARANTINE || table == Tables.SILVER_QUARANTINE
+                    || table == Tables.STREAM_DEAD_LETTER) {
                 for (Row r : df.groupBy(REASON).count().orderBy(col("count").desc()).collectAsList()) {
                     System.out.printf("      %-22s %,8d%n", r.getString(0), r.getLong(1));
                 }
+            }
+            if (table == Tables.INCIDENTS) {
+                System.out.println("    incidents opened (location in metres along the fiber):");
+                System.out.println(df.filter(col(STATUS).equalTo("open")).orderBy(START_TIME)
+                        .select(col(INCIDENT_ID), col(EVENT_CLASS), col(FIBER_ID), col(LOCATION_START_M),
+                                col(LOCATION_END_M), col(START_TIME), col(PEAK_PROBABILITY))
+                        .showString(20, 0, false));
+            }
+            if (table == Tables.DRIFT_REPORTS) {
+                Row windows = df.groupBy(REPORT_START).agg(org.apache.spark.sql.functions.max(col(WINDOW_DRIFTED))
+                                .as("drifted"))
+                        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+                                org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("drifted"), 1L)
+                                        .otherwise(0L)))
+                        .head();
+                System.out.printf("    report windows %d, drifted %d; reports and the scheduler's flag file: %s/%n",
+                        windows.getLong(0), windows.isNullAt(1) ? 0 : windows.getLong(1), config.drift().output());
             }
             if (table == Tables.GOLD_FEATURES) {
                 System.out.println("    windows by label:");
