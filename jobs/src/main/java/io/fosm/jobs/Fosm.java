@@ -64,7 +64,7 @@ public final class Fosm {
                 return 0;
             }
             if (command.equals("generate")) {
-                return GenerateJob.run(rest);
+                return GenerateJob.run(rest, env);
             }
             JobArgs jobArgs = JobArgs.parse(command, rest, env);
             if (jobArgs.date().isPresent() && !DATED.contains(command)) {

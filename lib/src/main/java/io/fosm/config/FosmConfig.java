@@ -27,7 +27,24 @@ public record FosmConfig(
         Gold gold,
         Mlflow mlflow,
         Train train,
-        Promote promote) implements Serializable {
+        Promote promote,
+        S3 s3) implements Serializable {
+
+    /**
+     * The S3 store of s3a:// paths ({@code s3.*}): an endpoint for S3-compatible stores (empty = AWS) and path-style
+     * access. Credentials are never configuration: S3A reads them from the environment or a credential provider.
+     */
+    public record S3(Optional<String> endpoint, boolean pathStyleAccess) implements Serializable {
+        /** The Hadoop settings ({@code fs.s3a.*}) these values stand for; empty when everything is left to S3A. */
+        public Map<String, String> hadoopSettings() {
+            Map<String, String> out = new LinkedHashMap<>();
+            endpoint.ifPresent(e -> out.put("fs.s3a.endpoint", e));
+            if (pathStyleAccess) {
+                out.put("fs.s3a.path.style.access", "true");
+            }
+            return out;
+        }
+    }
 
     /** Training settings ({@code train.*}). */
     public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
@@ -121,11 +138,19 @@ public record FosmConfig(
         }
         Promote promote = new Promote(metric, r.nonNegative("promote.margin"),
                 r.nonNegative("promote.max_class_regression"));
+        String endpoint = src.raw("s3.endpoint");
+        if (endpoint != null && !endpoint.isBlank() && !endpoint.trim().matches("^(https?://)?[^/\\s]+/?$")) {
+            // a path or a bucket in the endpoint would silently address the wrong objects
+            throw r.fail("s3.endpoint", endpoint, "empty (AWS S3) or a host[:port] with an optional http:// or"
+                    + " https:// and no path, e.g. http://127.0.0.1:9000");
+        }
+        S3 s3 = new S3(endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(endpoint.trim()),
+                r.bool("s3.path_style_access"));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
-                java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote);
+                java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote, s3);
     }
 
     /**
