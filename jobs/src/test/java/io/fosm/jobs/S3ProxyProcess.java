@@ -46,6 +46,8 @@ final class S3ProxyProcess implements AutoCloseable {
                 "--properties", props.toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
         S3ProxyProcess proxy = new S3ProxyProcess(p, port);
+        // also when the test JVM is interrupted before @AfterAll (Ctrl-C in make test)
+        Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "stop-s3proxy"));
         try {
             StandaloneCluster.await("s3proxy on port " + port + " (log " + dir.resolve("s3proxy.log") + ")",
                     Duration.ofSeconds(60), () -> {
