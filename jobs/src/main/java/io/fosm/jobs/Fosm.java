@@ -70,7 +70,7 @@ public final class Fosm {
                 return 0;
             }
             if (command.equals("generate")) {
-                return GenerateJob.run(rest);
+                return GenerateJob.run(rest, env);
             }
             if (command.equals("drift")) {
                 return DriftJob.run(rest, env);

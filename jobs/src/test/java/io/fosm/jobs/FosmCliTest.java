@@ -92,6 +92,15 @@ class FosmCliTest {
     }
 
     @Test
+    void generatorChecksTheFileSystemConfigurationBeforeWriting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path out = dir.resolve("lake");
+        assertEquals(2, Fosm.run(new String[] {"generate", "--out", out.toString(), "--duration", "2"},
+                Map.of("FOSM_S3_ENDPOINT", "http://minio:9000/bucket")));
+        assertTrue(err().startsWith("fosm generate: Invalid s3.endpoint (from env FOSM_S3_ENDPOINT)"), err());
+        assertFalse(java.nio.file.Files.exists(out), "nothing is written under a configuration error");
+    }
+
+    @Test
     void configCommandPrintsTheEffectiveValues() {
         assertEquals(0, Fosm.run(new String[] {"config", "--conf", "gold.hop_seconds=0.25"}, Map.of()));
         String printed = out.toString(StandardCharsets.UTF_8);

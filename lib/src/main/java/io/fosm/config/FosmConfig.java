@@ -31,7 +31,8 @@ public record FosmConfig(
         Metrics metrics,
         Map<String, String> kafkaOptions,
         Stream stream,
-        Drift drift) implements Serializable {
+        Drift drift,
+        S3 s3) implements Serializable {
 
     /**
      * Drift detection ({@code drift.*}, docs/drift.md): the reference profile's bins and sample size, the report
@@ -63,6 +64,22 @@ public record FosmConfig(
             implements Serializable {
         public static final String FILES = "files";
         public static final String KAFKA = "kafka";
+    }
+
+    /**
+     * The S3 store of s3a:// paths ({@code s3.*}): an endpoint for S3-compatible stores (empty = AWS) and path-style
+     * access. Credentials are never configuration: S3A reads them from the environment or a credential provider.
+     */
+    public record S3(Optional<String> endpoint, boolean pathStyleAccess) implements Serializable {
+        /** The Hadoop settings ({@code fs.s3a.*}) these values stand for; empty when everything is left to S3A. */
+        public Map<String, String> hadoopSettings() {
+            Map<String, String> out = new LinkedHashMap<>();
+            endpoint.ifPresent(e -> out.put("fs.s3a.endpoint", e));
+            if (pathStyleAccess) {
+                out.put("fs.s3a.path.style.access", "true");
+            }
+            return out;
+        }
     }
 
     /** Training settings ({@code train.*}). */
@@ -181,12 +198,20 @@ public record FosmConfig(
                 r.positive("stream.watermark_seconds"), threshold, (int) r.longAtLeast("stream.alert.k", 1),
                 (int) r.longAtLeast("stream.alert.group_channels", 0), r.bool("stream.shadow"),
                 r.positive("stream.model_check_seconds"));
+        String endpoint = src.raw("s3.endpoint");
+        if (endpoint != null && !endpoint.isBlank() && !endpoint.trim().matches("^(https?://)?[^/\\s]+/?$")) {
+            // a path or a bucket in the endpoint would silently address the wrong objects
+            throw r.fail("s3.endpoint", endpoint, "empty (AWS S3) or a host[:port] with an optional http:// or"
+                    + " https:// and no path, e.g. http://127.0.0.1:9000");
+        }
+        S3 s3 = new S3(endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(endpoint.trim()),
+                r.bool("s3.path_style_access"));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
                 java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote, metrics,
-                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)), stream, drift);
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)), stream, drift, s3);
     }
 
     private static Drift drift(Reader r) {

@@ -7,6 +7,8 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
 
 /** Command-line front end of {@code fosm generate}; the CLI dispatcher calls {@link #run} or {@link #parse}. */
 public final class GenerateCommand {
@@ -116,6 +118,14 @@ public final class GenerateCommand {
      * Parses, generates and reports; returns the process exit code (0 ok, 2 bad arguments, 1 failure).
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, Configuration::new, out, err);
+    }
+
+    /**
+     * As {@link #run(String[], PrintStream, PrintStream)}, writing with the Hadoop configuration {@code hadoopConf}
+     * supplies (e.g. the s3a endpoint of an S3-compatible store); it is only asked for once the arguments parsed.
+     */
+    public static int run(String[] args, Supplier<Configuration> hadoopConf, PrintStream out, PrintStream err) {
         if (wantsHelp(args)) {
             out.println(USAGE);
             return 0;
@@ -128,8 +138,10 @@ public final class GenerateCommand {
             err.println("Run 'fosm generate --help' for the options.");
             return 2;
         }
+        // outside the try: a bad configuration is the caller's error (a usage error), not a generation failure
+        Configuration conf = hadoopConf.get();
         try {
-            GenerateResult result = new FiberSimulator(cfg).run();
+            GenerateResult result = new FiberSimulator(cfg).run(conf);
             out.println(result.summary());
             return 0;
         } catch (Exception e) {

@@ -1,8 +1,10 @@
 package io.fosm.spark;
 
 import io.fosm.config.FosmConfig;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /** Opens the one SparkSession a job (or a test JVM) uses, with Delta enabled. */
 public final class Sessions {
@@ -32,8 +34,27 @@ public final class Sessions {
         // Delta checkpoints and the small lakehouse tables do not need adaptive coalescing noise in the UI
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         // s3a:// lakehouses: keep directory markers (fast commits; right on real S3 too)
-        conf.setIfMissing("spark.hadoop.fs.s3a.directory.marker.retention", "keep");
+        conf.setIfMissing("spark.hadoop." + MARKER_RETENTION, "keep");
+        // the s3.* keys, when set, win over spark-submit's spark.hadoop.fs.s3a.* (the validated config is the record)
+        config.s3().hadoopSettings().forEach((k, v) -> conf.set("spark.hadoop." + k, v));
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    private static final String MARKER_RETENTION = "fs.s3a.directory.marker.retention";
+
+    /**
+     * The Hadoop configuration of code that writes through the Hadoop FileSystem API without a SparkSession (the
+     * generator), with the same file system settings {@link #open} gives a session: Hadoop's defaults, the
+     * {@code spark.hadoop.*} settings of spark-submit, then fosm's.
+     */
+    public static Configuration hadoopConfiguration(FosmConfig config) {
+        Configuration hadoop = new Configuration();
+        for (Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix("spark.hadoop.")) {
+            hadoop.set(kv._1(), kv._2());
+        }
+        hadoop.setIfUnset(MARKER_RETENTION, "keep");
+        config.s3().hadoopSettings().forEach(hadoop::set);
+        return hadoop;
     }
 
     /** Labels the next Spark actions in the Spark UI. */

@@ -115,6 +115,26 @@ class FosmConfigTest {
     }
 
     @Test
+    void s3KeysBecomeS3aSettingsAndNothingElse() {
+        assertEquals(Map.of(), FosmConfig.local().s3().hadoopSettings(), "AWS S3 with S3A's own defaults");
+        FosmConfig c = FosmConfig.load("local", null, Map.of("FOSM_S3_ENDPOINT", "http://127.0.0.1:9000"),
+                List.of("s3.path_style_access=true"));
+        assertEquals(Map.of("fs.s3a.endpoint", "http://127.0.0.1:9000", "fs.s3a.path.style.access", "true"),
+                c.s3().hadoopSettings());
+        assertEquals(Map.of("fs.s3a.endpoint", "s3.eu-west-1.amazonaws.com"),
+                FosmConfig.local("s3.endpoint=s3.eu-west-1.amazonaws.com").s3().hadoopSettings(), "AWS regional endpoint");
+        ConfigException path = assertThrows(ConfigException.class,
+                () -> FosmConfig.local("s3.endpoint=http://127.0.0.1:9000/my-bucket"));
+        assertEquals("Invalid s3.endpoint (from --conf): expected empty (AWS S3) or a host[:port] with an optional"
+                + " http:// or https:// and no path, e.g. http://127.0.0.1:9000, got 'http://127.0.0.1:9000/my-bucket'",
+                path.getMessage());
+        ConfigException style = assertThrows(ConfigException.class,
+                () -> FosmConfig.load("local", null, Map.of("FOSM_S3_PATH_STYLE_ACCESS", "yes"), List.of()));
+        assertEquals("Invalid s3.path_style_access (from env FOSM_S3_PATH_STYLE_ACCESS): expected true or false,"
+                + " got 'yes'", style.getMessage());
+    }
+
+    @Test
     void unknownProfileIsReported() {
         ConfigException e = assertThrows(ConfigException.class, () -> FosmConfig.load("prod", null, Map.of(), List.of()));
         assertTrue(e.getMessage().contains("Cannot load profile 'prod'"), e.getMessage());
