@@ -173,16 +173,6 @@ class FiberSimulatorTest {
         }
     }
 
-    /** Footsteps (10-30 Hz damped sines) lift the 10-50 Hz band of the channel the walker is on. */
-    @Test
-    void walkingRaisesTheFootstepBand() {
-        for (GroundTruthEvent e : events(EventType.WALKING)) {
-            long mid = (e.startMicros() + e.endMicros()) / 2;
-            int second = (int) ((mid - GeneratorConfig.DEFAULT_START_MICROS) / 1_000_000L);
-            assertEventBand(e, second, 0, 1000, 10, 50, 2);
-        }
-    }
-
     private List<GroundTruthEvent> events(EventType type) {
         List<GroundTruthEvent> list = sim.events().stream().filter(e -> e.type() == type).toList();
         assertFalse(list.isEmpty());
