@@ -83,9 +83,11 @@ class ModelsTest {
     }
 
     /**
-     * Regression bars measured on this fixed-seed fiber (macro-F1 0.56: leak 0.97, vehicle 0.79, digging 0.65, while
-     * the weak moving events, pig and walking, are mostly taken for background). The issue's target is macro-F1 0.9;
-     * the bars below guard what the features achieve today, class by class.
+     * Regression bars measured on this fixed-seed fiber: macro-F1 0.81 (background 0.97, leak 0.97, vehicle 0.80,
+     * pig 0.73, digging 0.70, walking 0.66; accuracy 0.92). Before the generator gave pigs their cup friction and
+     * footsteps their real strength it was 0.56, with pig and walking near 0 (their labelled windows carried no
+     * signal). The issue's target is macro-F1 0.9 (not reached, see docs/models.md); the bars guard today's level
+     * class by class, with a margin for the run-to-run spread of two XGBoost workers.
      */
     @Test
     void xgboostKeepsItsHeldOutQualityClassByClass() {
@@ -93,10 +95,12 @@ class ModelsTest {
         String detail = "\n" + m.metrics().confusionText() + m.metrics().perClass();
         assertTrue(m.metrics().perClass().get("leak").f1() >= 0.9, "leak F1" + detail);
         assertTrue(m.metrics().perClass().get("vehicle").f1() >= 0.7, "vehicle F1" + detail);
-        assertTrue(m.metrics().perClass().get("digging").f1() >= 0.55, "digging F1" + detail);
-        assertTrue(m.metrics().perClass().get("background").f1() >= 0.9, "background F1" + detail);
-        assertTrue(m.metrics().macroF1() >= 0.5, "macro-F1 " + m.metrics().macroF1() + detail);
-        assertTrue(m.metrics().accuracy() >= 0.85, "accuracy " + m.metrics().accuracy() + detail);
+        assertTrue(m.metrics().perClass().get("pig").f1() >= 0.6, "pig F1" + detail);
+        assertTrue(m.metrics().perClass().get("digging").f1() >= 0.6, "digging F1" + detail);
+        assertTrue(m.metrics().perClass().get("walking").f1() >= 0.55, "walking F1" + detail);
+        assertTrue(m.metrics().perClass().get("background").f1() >= 0.93, "background F1" + detail);
+        assertTrue(m.metrics().macroF1() >= 0.75, "macro-F1 " + m.metrics().macroF1() + detail);
+        assertTrue(m.metrics().accuracy() >= 0.9, "accuracy " + m.metrics().accuracy() + detail);
     }
 
     @Test
