@@ -121,13 +121,13 @@ demo: venv build mlflow-up kafka-up
 	  bin/fosm train --conf train.search=false; \
 	  echo "== promote"; bin/fosm promote; \
 	  echo "== score"; bin/fosm score; \
-	  echo "== stream: a live feed of the same fiber replayed into Kafka (1% malformed messages, drift from 50 s on)"; \
+	  echo "== stream: a live feed of the same fiber replayed into Kafka (1% malformed messages, drift from 100 s on)"; \
 	  bin/kafka topic fosm-chunks 2 && bin/kafka topic fosm-alerts 1 && bin/kafka topic fosm-dead-letters 1; \
 	  bin/fosm stream --conf stream.source=kafka --conf stream.kafka.alerts_topic=fosm-alerts \
-	    --conf stream.kafka.dlq_topic=fosm-dead-letters --conf drift.report_window_seconds=20 --for 200 \
+	    --conf stream.kafka.dlq_topic=fosm-dead-letters --conf drift.report_window_seconds=20 --for 240 \
 	    > $(DEMO_DIR)/stream.log 2>&1 & stream=$$!; \
-	  bin/fosm replay --out $(DEMO_DIR)/replay --fiber-id demo --channels 64 --duration 100 --seed 7 \
-	    --fault-rate 0.01 --drift all --drift-onset 50 2>&1 | grep -v ' WARN '; \
+	  bin/fosm replay --out $(DEMO_DIR)/replay --fiber-id demo --channels 64 --duration 140 --seed 7 \
+	    --fault-rate 0.01 --drift all --drift-onset 100 2>&1 | grep -v ' WARN '; \
 	  wait $$stream || { tail -30 $(DEMO_DIR)/stream.log; exit 1; }; \
 	  grep -E '^stream: (drift|stopped|Prometheus)' $(DEMO_DIR)/stream.log || true; \
 	  echo "== summary"; bin/fosm summary; \

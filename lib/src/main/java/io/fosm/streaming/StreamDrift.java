@@ -35,7 +35,10 @@ import org.apache.spark.sql.SparkSession;
  * {@code event_score}) with the champion's reference profile through {@link DriftReports#run}: the
  * {@code drift_reports} rows, the JSON and HTML report and the flag file a scheduler reads.
  *
- * <p>A report window is closed once the stream has scored a window that starts a gold window after its end; since
+ * <p>Reports start after the context features have warmed up: the first report window on the grid that begins
+ * {@code gold.baseline_windows} hops after the first window the stream ever scored (before that the power baseline
+ * has less history than most reference rows, and would read as drift).
+ * A report window is closed once the stream has scored a window that starts a gold window after its end; since
  * the stream finalises windows in event-time order per fiber, nothing more will be scored in it. Data quality: the
  * invalid rate counts the dead letters of the period (by chunk or window start; undated ones, e.g. undecodable
  * messages, by the batches since the last report) against the scored windows plus those dead letters; dead channels
@@ -76,7 +79,7 @@ public final class StreamDrift implements Consumer<StreamBatchWriter.BatchSummar
             return;
         }
         if (nextStart == null) {
-            nextStart = floor(micros(s.minWindowEnd().get()) - goldWindowMicros);
+            nextStart = firstReportStart();
         }
         long scoredUpTo = micros(s.maxWindowEnd().get());
         while (micros(nextStart) + windowMicros + goldWindowMicros <= scoredUpTo) {
@@ -86,6 +89,19 @@ public final class StreamDrift implements Consumer<StreamBatchWriter.BatchSummar
             nextStart = end;
             firstBatchOfPeriod = s.batchId() + 1;
         }
+    }
+
+    /**
+     * The first report window: the first one on the grid that starts after the warm-up of the context features (the
+     * channel's power baseline needs {@code gold.baseline_windows} windows of history, which a batch reference has for
+     * most of its rows) counted from the first window the stream ever scored, so a restart reports the same windows.
+     */
+    private Instant firstReportStart() {
+        Row first = spark.read().format("delta").load(Tables.STREAM_SCORES.path(config))
+                .agg(org.apache.spark.sql.functions.min(col(WINDOW_START))).head();
+        long warmUp = Math.round(config.gold().baselineWindows() * config.gold().hopSeconds() * 1e6);
+        long start = micros(first.getTimestamp(0)) + warmUp;
+        return floor(start + windowMicros - 1);
     }
 
     private void report(Instant start, Instant end, long batchId) {
