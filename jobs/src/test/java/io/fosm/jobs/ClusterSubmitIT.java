@@ -113,6 +113,8 @@ class ClusterSubmitIT {
         // the stream on the cluster: the files source needs no broker, the generated landing files are its input
         Map<String, String> streamEnv = new java.util.HashMap<>(env);
         streamEnv.put("FOSM_STREAM_FILES_PATH", LAKE.resolve("landing/fiber-1").toString());
+        // the Prometheus endpoint on a free port: a stream already running on this machine holds the default one
+        streamEnv.put("FOSM_METRICS_PORT", "0");
         StandaloneCluster.Submitted stream = job(cluster, streamEnv, "stream", "--available-now");
         assertTrue(stream.output().contains("stream: stopped;"), stream.output());
         Dataset<Row> streamed = spark.read().format("delta").load(Tables.STREAM_SCORES.path(config));
