@@ -3,8 +3,10 @@ package io.fosm.generate;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -53,6 +55,36 @@ public final class GenerateCommand {
         return false;
     }
 
+    /** One command-line option: {@code --name value} or {@code --name=value}. */
+    public record Option(String name, String value) {}
+
+    /**
+     * Splits {@code --name value} / {@code --name=value} arguments into options, in order (the generator's and the
+     * replay's command lines share this form).
+     *
+     * @throws IllegalArgumentException for an argument that is not an option, or an option without its value
+     */
+    public static List<Option> options(String[] args) {
+        List<Option> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("Cannot parse arguments: unexpected '" + arg
+                        + "', options look like --name value (see --help)");
+            }
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                out.add(new Option(arg.substring(0, eq), arg.substring(eq + 1)));
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("Cannot parse " + arg + ": missing value");
+                }
+                out.add(new Option(arg, args[++i]));
+            }
+        }
+        return out;
+    }
+
     /**
      * Parses {@code --name value} or {@code --name=value} options.
      *
@@ -62,24 +94,9 @@ public final class GenerateCommand {
     public static GeneratorConfig parse(String[] args) {
         GeneratorConfig.Builder b = GeneratorConfig.builder();
         Set<String> seen = new HashSet<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("Cannot parse arguments: unexpected '" + arg
-                        + "', options look like --name value (see --help)");
-            }
-            String name = arg;
-            String value;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("Cannot parse " + name + ": missing value");
-                }
-                value = args[++i];
-            }
+        for (Option option : options(args)) {
+            String name = option.name();
+            String value = option.value();
             if (!seen.add(name)) {
                 throw new IllegalArgumentException("Cannot parse " + name + ": given more than once");
             }

@@ -73,24 +73,9 @@ public final class ReplayCommand {
         double lateSeconds = 30;
         String chunkSeconds = null;
         boolean fileSeconds = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("Cannot parse arguments: unexpected '" + arg
-                        + "', options look like --name value (see --help)");
-            }
-            String name = arg;
-            String value;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("Cannot parse " + name + ": missing value");
-                }
-                value = args[++i];
-            }
+        for (GenerateCommand.Option option : GenerateCommand.options(args)) {
+            String name = option.name();
+            String value = option.value();
             if (!OWN.contains(name)) {
                 // the generator's options: validated (and duplicates refused) by GenerateCommand.parse below
                 if (name.equals("--chunk-seconds")) {
