@@ -14,9 +14,10 @@ final class GoldJob {
         long t0 = System.nanoTime();
         Gold.Result r = Gold.run(spark, config, date);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        String labels = r.labelled() ? String.format(" (%d with label_ambiguous: near an event's edge or under two"
+                + " event classes)", r.ambiguousWindows()) : " (no event log: unlabelled)";
         System.out.printf("gold: %d windows %s%s in %.1f s (%.0f windows/s, ~%.0f samples/s)%n", r.windows(),
-                r.windowsByLabel(), r.labelled() ? "" : " (no event log: unlabelled)", seconds, r.windows() / seconds,
-                r.samplesAdvanced() / seconds);
+                r.windowsByLabel(), labels, seconds, r.windows() / seconds, r.samplesAdvanced() / seconds);
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package io.fosm.jobs;
 import io.fosm.config.FosmConfig;
 import io.fosm.drift.ReferenceProfile;
 import io.fosm.models.AnomalyDetectors;
+import io.fosm.models.ClassificationMetrics;
 import io.fosm.models.ModelCard;
 import io.fosm.models.Plots;
 import io.fosm.models.Promotion;
@@ -30,15 +31,17 @@ final class TrainJob {
     private TrainJob() {}
 
     static int run(SparkSession spark, FosmConfig config, Map<String, String> env) throws IOException {
-        // XGBoost trains in a barrier stage: never more workers than task slots
-        int slots = spark.sparkContext().defaultParallelism();
-        TrainingOptions options = TrainingOptions.of(config.train(), slots);
+        // XGBoost trains in a barrier stage: never more workers than task slots, each with spark.task.cpus threads
+        int cpusPerTask = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+        int slots = Math.max(1, spark.sparkContext().defaultParallelism() / cpusPerTask);
+        TrainingOptions options = TrainingOptions.of(config.train(), slots, cpusPerTask);
         MlflowTracking mlflow = MlflowTracking.connect(config.mlflow().trackingUri());
         long t0 = System.nanoTime();
         Training.Result result = Training.run(spark, config, options, config.train().classes());
         System.out.println("train: " + result.split().describe());
         System.out.println("train: " + result.trainRows() + " training windows " + result.trainClassCounts() + ", "
-                + result.evalRows() + " evaluation windows");
+                + result.evalRows() + " evaluation windows" + (result.ambiguousLeftOut() > 0 ? " ("
+                + result.ambiguousLeftOut() + " label_ambiguous windows left out: train.exclude_ambiguous)" : ""));
         if (!result.report().passed()) {
             System.out.print(result.report().render());
             System.err.println("fosm train: Cannot train: the Deequ checks of the training set failed (see above)");
@@ -63,6 +66,11 @@ final class TrainJob {
                 run.logParams(params);
                 Map<String, Double> metrics = new LinkedHashMap<>(m.metrics().asMetrics());
                 metrics.put("train_seconds", m.trainSeconds());
+                ClassificationMetrics all = result.allWindowMetrics().get(m.kind());
+                if (all != null) {
+                    all.asMetrics().forEach((k, val) -> metrics.put("all_windows_" + k, val));
+                }
+                metrics.put("ambiguous_windows_left_out", (double) result.ambiguousLeftOut());
                 result.trainClassCounts().forEach((c, n) -> metrics.put("train_windows_" + c, (double) n));
                 run.logMetrics(metrics);
                 Path confusion = work.resolve(m.kind().modelName() + "_confusion_matrix.png");
@@ -96,6 +104,7 @@ final class TrainJob {
         versionTags.put(Promotion.EVAL_START_TAG, result.split().evalStart().toString());
         versionTags.put(Promotion.EVAL_END_TAG, result.split().dataEnd().toString());
         versionTags.put("macro_f1", String.format(Locale.ROOT, "%.4f", best.metrics().macroF1()));
+        versionTags.put(Promotion.EXCLUDE_AMBIGUOUS_TAG, String.valueOf(options.excludeAmbiguous()));
         ModelVersion version = mlflow.registry().register(config.mlflow().modelName(),
                 runIds.get(best.kind().modelName()), "model", versionTags);
         mlflow.registry().setAlias(config.mlflow().modelName(), Promotion.CHALLENGER, version.version());
@@ -103,11 +112,17 @@ final class TrainJob {
 
         System.out.println("\nleaderboard (evaluation range " + result.split().evalStart() + " .. "
                 + result.split().dataEnd() + "):");
-        System.out.printf("  %-24s %9s %9s %9s %9s %8s%n", "model", "macro-F1", "accuracy", "ROC-AUC", "PR-AUC", "train s");
-        result.models().stream().sorted(Comparator.comparingDouble(m -> -m.metrics().macroF1())).forEach(m ->
-                System.out.printf(Locale.ROOT, "  %-24s %9.4f %9.4f %9.4f %9.4f %8.1f%n", m.kind().modelName(),
-                        m.metrics().macroF1(), m.metrics().accuracy(), m.metrics().rocAuc(), m.metrics().prAuc(),
-                        m.trainSeconds()));
+        System.out.printf("  %-24s %9s %9s %9s %9s %8s %14s%n", "model", "macro-F1", "accuracy", "ROC-AUC", "PR-AUC",
+                "train s", "all-windows F1");
+        result.models().stream().sorted(Comparator.comparingDouble(m -> -m.metrics().macroF1())).forEach(m -> {
+            ClassificationMetrics all = result.allWindowMetrics().get(m.kind());
+            System.out.printf(Locale.ROOT, "  %-24s %9.4f %9.4f %9.4f %9.4f %8.1f %14s%n", m.kind().modelName(),
+                    m.metrics().macroF1(), m.metrics().accuracy(), m.metrics().rocAuc(), m.metrics().prAuc(),
+                    m.trainSeconds(), all == null ? "-" : String.format(Locale.ROOT, "%.4f", all.macroF1()));
+        });
+        if (result.ambiguousLeftOut() > 0) {
+            System.out.println("  (macro-F1 and accuracy leave out label_ambiguous windows; all-windows F1 includes them)");
+        }
         for (AnomalyDetectors.Result a : result.anomalies()) {
             System.out.printf(Locale.ROOT, "  %-24s %9s %9s %9.4f %9.4f   (unsupervised, event vs background)%n",
                     a.name(), "-", "-", a.rocAuc(), a.prAuc());

@@ -84,8 +84,8 @@ public record FosmConfig(
 
     /** Training settings ({@code train.*}). */
     public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
-                        List<String> classes, long seed, int xgboostRounds, int xgboostWorkers, boolean anomaly)
-            implements Serializable {}
+                        List<String> classes, long seed, int xgboostRounds, int xgboostWorkers, boolean anomaly,
+                        boolean excludeAmbiguous) implements Serializable {}
 
     /** The promotion rule ({@code promote.*}). */
     public record Promote(String metric, double margin, double maxClassRegression) implements Serializable {}
@@ -96,7 +96,8 @@ public record FosmConfig(
 
     /** Gold window and feature settings. */
     public record Gold(double windowSeconds, double hopSeconds, List<double[]> bands, int neighborChannels,
-                       int temporalWindows, int baselineWindows, int partitions) implements Serializable {}
+                       int temporalWindows, int baselineWindows, int partitions, double labelCollarSeconds,
+                       double labelCollarChannels) implements Serializable {}
 
     /**
      * Where runs and models go: the tracking server, the experiment and the registered model name. The tracking URI
@@ -145,7 +146,8 @@ public record FosmConfig(
         }
         Gold gold = new Gold(window, hop, r.bands("gold.bands"), (int) r.longAtLeast("gold.neighbor_channels", 1),
                 (int) r.longAtLeast("gold.temporal_windows", 0), (int) r.longAtLeast("gold.baseline_windows", 1),
-                (int) r.longAtLeast("gold.partitions", 0));
+                (int) r.longAtLeast("gold.partitions", 0), r.nonNegative("gold.label_collar_seconds"),
+                r.nonNegative("gold.label_collar_channels"));
         String trackingUri = r.nonEmpty("mlflow.tracking_uri");
         if (!trackingUri.matches("^https?://.+")) {
             // the Java client speaks REST only: file: or databricks URIs would fail later with an obscure error
@@ -166,7 +168,7 @@ public record FosmConfig(
         Train train = new Train(fraction, r.nonNegative("train.gap_seconds"), models, r.bool("train.search"),
                 r.longAtLeast("train.min_class_count", 1), r.list("train.classes"), r.longAtLeast("train.seed", 0),
                 (int) r.longAtLeast("train.xgboost_rounds", 1), (int) r.longAtLeast("train.xgboost_workers", 1),
-                r.bool("train.anomaly"));
+                r.bool("train.anomaly"), r.bool("train.exclude_ambiguous"));
         String metric = r.nonEmpty("promote.metric");
         if (!metric.equals("macro_f1") && !metric.equals("accuracy") && !metric.equals("roc_auc_event")
                 && !metric.equals("pr_auc_event")) {

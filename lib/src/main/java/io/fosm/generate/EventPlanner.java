@@ -1,6 +1,7 @@
 package io.fosm.generate;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -15,7 +16,18 @@ final class EventPlanner {
     static final double PIG_FRICTION_AMPLITUDE = 1.5;
     /** Girth welds on the pipe, so a PIG knocks every 12 m. */
     static final double WELD_SPACING_M = 12.0;
-    private static final int PLACEMENT_TRIES = 30;
+    private static final int PLACEMENT_TRIES = 200;
+    /**
+     * Where the held-out part of a recording starts (the default {@code train.fraction}): a recording whose held-out
+     * part fits the longest event (200 s or more) gets one event of each class wholly before it and one wholly after.
+     */
+    static final double HELD_OUT_FROM = 0.7;
+    /** The longest event the planner draws (leak, walking and pig last 20-60 s). */
+    private static final double LONGEST_EVENT_SECONDS = 60;
+    /** Free channels kept between the extents of two events that are on at the same time (vehicles excepted). */
+    private static final double GUARD_CHANNELS = 2;
+    /** Seconds either side of an event during which another may not come near it (vehicles excepted). */
+    private static final double GUARD_SECONDS = 1;
 
     private final GeneratorConfig cfg;
     private final double fs;
@@ -63,17 +75,30 @@ final class EventPlanner {
         double duration = cfg.durationSeconds();
         SplittableRandom rng = Seeds.stream(cfg.seed(), Seeds.EVENTS, 0);
         int total = poisson(rng, cfg.eventRatePerMinute() * duration / 60);
+        List<EventType> every = List.of(EventType.LEAK, EventType.DIGGING, EventType.WALKING, EventType.VEHICLE,
+                EventType.PIG);
         List<EventType> types = new ArrayList<>();
+        // training downstream must see every class: one of each first, then the random rest; on a long enough
+        // recording (the held-out part fits the longest event) one of each before HELD_OUT_FROM and one of each after
+        // it, so a time split evaluates every class
+        int before = 0;
+        int after = 0;
         if (duration >= 60 && channels >= 32) {
-            // training downstream must see every class: one of each first, then the random rest
-            types.addAll(List.of(EventType.LEAK, EventType.DIGGING, EventType.WALKING, EventType.VEHICLE,
-                    EventType.PIG));
+            types.addAll(every);
+            before = every.size();
+            if (duration * (1 - HELD_OUT_FROM) >= LONGEST_EVENT_SECONDS) {
+                types.addAll(every);
+                after = every.size();
+            }
         }
         while (types.size() < total) {
             types.add(drawType(rng, cfg.eventMix()));
         }
-        for (EventType type : types) {
-            drafts.add(place(rng, type, 0, duration, false, drafts));
+        double cut = after > 0 ? HELD_OUT_FROM * duration : duration;
+        for (int i = 0; i < types.size(); i++) {
+            double from = i >= before && i < before + after ? cut : 0;
+            double to = i < before ? cut : duration;
+            drafts.add(place(rng, types.get(i), from, to, false, drafts));
         }
         if (cfg.driftMode().mix()) {
             double onset = cfg.driftOnsetSeconds();
@@ -100,7 +125,7 @@ final class EventPlanner {
     }
 
     /** A planned event before it gets its id. */
-    private static final class Draft {
+    static final class Draft {
         EventType type;
         boolean hiss;
         long startSample;
@@ -115,34 +140,84 @@ final class EventPlanner {
         double rate;
         double tau;
         double sineHz;
+
+        /** A track from channel {@code c0} to {@code c1} over samples [start, end) (tests). */
+        static Draft track(EventType type, long startSample, long endSample, double c0, double c1, double halfWidth) {
+            Draft d = new Draft();
+            d.type = type;
+            d.startSample = startSample;
+            d.endSample = endSample;
+            d.c0 = c0;
+            d.c1 = c1;
+            d.halfWidth = halfWidth;
+            return d;
+        }
+
+        /** Centre channel at {@code sample}, held at the ends outside the event. */
+        double centre(long sample) {
+            if (endSample <= startSample || sample <= startSample) {
+                return c0;
+            }
+            return sample >= endSample ? c1 : c0 + (c1 - c0) * (sample - startSample) / (endSample - startSample);
+        }
     }
 
     private Draft place(SplittableRandom rng, EventType type, double earliest, double latest, boolean hiss,
                         List<Draft> placed) {
         Draft best = null;
+        long bestOverlaps = Long.MAX_VALUE;
         for (int attempt = 0; attempt < PLACEMENT_TRIES; attempt++) {
             Draft d = draft(rng, type, earliest, latest, hiss);
-            // vehicles cross the whole fiber anyway; keep the others apart so each stays learnable
-            if (type == EventType.VEHICLE || placed.stream().noneMatch(o -> overlaps(d, o))) {
+            if (type == EventType.VEHICLE) {
+                // vehicles cross the whole fiber anyway
                 return d;
             }
-            if (best == null) {
+            // keep the others apart so each stays learnable; on a crowded fiber, the draft that meets the fewest
+            long overlapping = placed.stream().filter(o -> overlaps(d, o)).count();
+            if (overlapping == 0) {
+                return d;
+            }
+            if (overlapping < bestOverlaps) {
                 best = d;
+                bestOverlaps = overlapping;
             }
         }
         return best;
     }
 
-    private boolean overlaps(Draft a, Draft b) {
+    /**
+     * Whether two events come within {@link #GUARD_CHANNELS} of each other's extent while both are on (give or take
+     * {@link #GUARD_SECONDS}). Exact for the linear tracks: the distance between the two centres is piecewise linear
+     * in time (it bends only where an event starts or ends), so its smallest value is at a bend or at an end of the
+     * interval, or zero where the tracks cross in between.
+     */
+    boolean overlaps(Draft a, Draft b) {
         if (b.type == EventType.VEHICLE) {
             return false;
         }
-        boolean time = a.startSample < b.endSample && b.startSample < a.endSample;
-        double aLo = Math.min(a.c0, a.c1) - a.halfWidth;
-        double aHi = Math.max(a.c0, a.c1) + a.halfWidth;
-        double bLo = Math.min(b.c0, b.c1) - b.halfWidth;
-        double bHi = Math.max(b.c0, b.c1) + b.halfWidth;
-        return time && aLo < bHi + 2 && bLo < aHi + 2;
+        long guard = Math.round(GUARD_SECONDS * fs);
+        long from = Math.max(a.startSample, b.startSample) - guard;
+        // from the later start less the guard to the earlier end: empty when one starts more than the guard after
+        // the other ended; a not-yet-started event is held at its starting place
+        long to = Math.min(a.endSample, b.endSample);
+        if (from >= to) {
+            return false;
+        }
+        long[] bends = {from, a.startSample, b.startSample, a.endSample, b.endSample, to};
+        Arrays.sort(bends);
+        double reach = a.halfWidth + b.halfWidth + GUARD_CHANNELS;
+        double previous = Double.NaN;
+        for (long t : bends) {
+            if (t < from || t > to) {
+                continue;
+            }
+            double gap = a.centre(t) - b.centre(t);
+            if (Math.abs(gap) < reach || (!Double.isNaN(previous) && Math.signum(gap) != Math.signum(previous))) {
+                return true;
+            }
+            previous = gap;
+        }
+        return false;
     }
 
     private Draft draft(SplittableRandom rng, EventType type, double earliest, double latest, boolean hiss) {

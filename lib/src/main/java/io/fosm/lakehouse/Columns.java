@@ -38,6 +38,11 @@ public final class Columns {
             TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS, POWER_BASELINE_DB);
     public static final String LABEL = "label";
     public static final String EVENT_ID = "event_id";
+    /**
+     * Whether a labelled window's label is unreliable: it lies within the labelling collar of an event's start, end or
+     * spatial edge without being covered, or two event classes cover it at once (see {@code Gold.withLabels}).
+     */
+    public static final String LABEL_AMBIGUOUS = "label_ambiguous";
 
     // event log (ground truth)
     public static final String EVENT_TYPE = "event_type";

@@ -56,7 +56,8 @@ public final class Gold {
     private Gold() {}
 
     /** What one gold run did. */
-    public record Result(long windows, Map<String, Long> windowsByLabel, boolean labelled, long samplesAdvanced) {}
+    public record Result(long windows, Map<String, Long> windowsByLabel, boolean labelled, long samplesAdvanced,
+                         long ambiguousWindows) {}
 
     /** Reads silver (one event_date when present), computes features and replaces the matching gold partitions. */
     public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
@@ -65,9 +66,11 @@ public final class Gold {
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
         Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels())
                 .select(tableOrder(featureNames(config, config.sampleRate())));
-        Dataset<Row> labelled = events.map(e -> withLabels(features, e)).orElseGet(() -> features
+        Dataset<Row> labelled = events.map(e -> withLabels(features, e, config.gold().labelCollarSeconds(),
+                        config.gold().labelCollarChannels())).orElseGet(() -> features
                 .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
-                .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType)));
+                .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType))
+                .withColumn(LABEL_AMBIGUOUS, lit(null).cast(DataTypes.BooleanType)));
         String goldPath = Tables.GOLD_FEATURES.path(config);
         Delta.replace(labelled, goldPath, date, FIBER_ID, EVENT_DATE);
 
@@ -75,13 +78,16 @@ public final class Gold {
         Dataset<Row> written = Delta.onDate(spark.read().format("delta").load(goldPath), date);
         Map<String, Long> byLabel = new java.util.TreeMap<>();
         long total = 0;
-        for (Row r : written.groupBy(LABEL).count().collectAsList()) {
+        long ambiguous = 0;
+        for (Row r : written.groupBy(LABEL).agg(count(lit(1)), count(when(col(LABEL_AMBIGUOUS), lit(1))))
+                .collectAsList()) {
             byLabel.put(r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(1));
             total += r.getLong(1);
+            ambiguous += r.getLong(2);
         }
         // each window advances the grid by one hop: windows x hop samples is the signal the job consumed
         long hopSamples = featureConfig(config.gold(), config.sampleRate()).hopSamples();
-        return new Result(total, byLabel, events.isPresent(), total * hopSamples);
+        return new Result(total, byLabel, events.isPresent(), total * hopSamples, ambiguous);
     }
 
     /** The event log (JSON lines) under the labels path, if there is one. */
@@ -375,8 +381,15 @@ public final class Gold {
      * Joins labels: a window takes the event of its fiber that covers its channel (|channel - centre(t)| <= half
      * width, the centre moving linearly from onset to offset, evaluated at the window's midpoint) for at least half of
      * the window; the largest overlap wins. Windows no event covers are {@code background}.
+     *
+     * <p>{@code label_ambiguous} marks the windows whose label a per-window classifier cannot be held to: part of an
+     * event is in the window but the label rule does not give it to that event (the event is within
+     * {@code collarSeconds} of covering the window in time, or within {@code collarChannels} beyond its half width),
+     * or events of two classes cover the window at once (a vehicle over a leak). The label itself stays as the rule
+     * gives it; training decides whether to use such windows ({@code train.exclude_ambiguous}).
      */
-    public static Dataset<Row> withLabels(Dataset<Row> windows, Dataset<Row> events) {
+    public static Dataset<Row> withLabels(Dataset<Row> windows, Dataset<Row> events, double collarSeconds,
+                                          double collarChannels) {
         Dataset<Row> ev = events.select(
                 col(FIBER_ID).as("_e_fiber"), col(EVENT_ID).as("_e_id"), col(EVENT_TYPE).as("_e_type"),
                 unix_micros(col(START_TIME)).divide(1e6).as("_e_start"), unix_micros(col(END_TIME)).divide(1e6).as("_e_end"),
@@ -390,17 +403,27 @@ public final class Gold {
                 greatest(lit(0.0), least(lit(1.0), mid.minus(col("_e_start")).divide(col("_e_end").minus(col("_e_start"))))))
                 .otherwise(lit(0.0));
         Column centre = col("_e_c0").plus(col("_e_c1").minus(col("_e_c0")).multiply(progress));
-        Column covers = col(FIBER_ID).equalTo(col("_e_fiber"))
-                .and(overlap.geq(we.minus(ws).multiply(0.5)))
-                .and(abs(col(CHANNEL).minus(centre)).leq(col("_e_hw")));
-        Dataset<Row> joined = windows.join(broadcast(ev), covers, "left")
-                .withColumn("_overlap", coalesce(overlap, lit(-1.0)));
-        WindowSpec perWindow = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(WINDOW_START))
-                .orderBy(col("_overlap").desc(), col("_e_id").asc_nulls_last());
-        return joined.withColumn("_rank", row_number().over(perWindow))
+        Column distance = abs(col(CHANNEL).minus(centre));
+        Column covers = overlap.geq(we.minus(ws).multiply(0.5)).and(distance.leq(col("_e_hw")));
+        // the join keeps every event within the collar; the cover rule picks the label among them
+        Column near = col(FIBER_ID).equalTo(col("_e_fiber"))
+                .and(overlap.gt(-collarSeconds))
+                .and(distance.leq(col("_e_hw").plus(collarChannels)));
+        Dataset<Row> joined = windows.join(broadcast(ev), near, "left")
+                .withColumn("_covers", coalesce(covers, lit(false)))
+                .withColumn("_overlap", when(col("_covers"), overlap).otherwise(lit(-1.0)))
+                .withColumn("_e_cover_type", when(col("_covers"), col("_e_type")));
+        WindowSpec perWindow = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(WINDOW_START));
+        WindowSpec ranked = perWindow.orderBy(col("_overlap").desc(), col("_e_id").asc_nulls_last());
+        Column partlyIn = max(col("_e_id").isNotNull().and(not(col("_covers")))).over(perWindow);
+        Column coverClasses = size(collect_set(col("_e_cover_type")).over(perWindow));
+        return joined.withColumn("_rank", row_number().over(ranked))
+                .withColumn("_ambiguous", partlyIn.or(coverClasses.geq(2)))
                 .filter(col("_rank").equalTo(1))
-                .withColumn(LABEL, coalesce(col("_e_type"), lit(BACKGROUND)))
-                .withColumn(EVENT_ID, col("_e_id"))
-                .drop("_e_fiber", "_e_id", "_e_type", "_e_start", "_e_end", "_e_c0", "_e_c1", "_e_hw", "_overlap", "_rank");
+                .withColumn(LABEL, coalesce(when(col("_covers"), col("_e_type")), lit(BACKGROUND)))
+                .withColumn(EVENT_ID, when(col("_covers"), col("_e_id")))
+                .withColumn(LABEL_AMBIGUOUS, col("_ambiguous"))
+                .drop("_ambiguous", "_e_fiber", "_e_id", "_e_type", "_e_start", "_e_end", "_e_c0", "_e_c1", "_e_hw", "_overlap",
+                        "_rank", "_covers", "_e_cover_type");
     }
 }

@@ -45,7 +45,7 @@ public final class AnomalyDetectors {
         forest.setFeaturesCol(FeatureSpace.FEATURES);
         forest.setScoreCol(ANOMALY_SCORE);
         forest.setPredictionCol("anomaly_flag");
-        List<PipelineStage> stages = new ArrayList<>(space.stages());
+        List<PipelineStage> stages = new ArrayList<>(space.stages(true));
         stages.add(forest);
         return new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(background(train));
     }

@@ -10,8 +10,9 @@ import org.apache.spark.ml.feature.VectorAssembler;
 
 /**
  * The model inputs: gold feature columns, with power-like features on a log scale (they span many decades between a
- * dead channel and a vehicle), assembled and standardised into {@code features}. Only stock Spark ML stages are used,
- * so a logged pipeline also loads in PySpark (mlflow.spark).
+ * dead channel and a vehicle), assembled into {@code features}, and standardised for the models that need it
+ * (linear and neural ones; trees split on ranks, so a scaler pass would only cost time). Only stock Spark ML stages
+ * are used, so a logged pipeline also loads in PySpark (mlflow.spark).
  */
 public record FeatureSpace(List<String> goldColumns) {
     public static final String FEATURES = "features";
@@ -33,8 +34,8 @@ public record FeatureSpace(List<String> goldColumns) {
         return out;
     }
 
-    /** The stages from gold columns to the standardised {@code features} vector. */
-    public List<PipelineStage> stages() {
+    /** The stages from gold columns to the {@code features} vector, standardised when {@code standardise}. */
+    public List<PipelineStage> stages(boolean standardise) {
         StringBuilder select = new StringBuilder("SELECT *");
         for (String c : goldColumns) {
             if (logScaled(c)) {
@@ -42,10 +43,13 @@ public record FeatureSpace(List<String> goldColumns) {
             }
         }
         select.append(" FROM __THIS__");
-        return List.of(
-                new SQLTransformer().setStatement(select.toString()),
-                new VectorAssembler().setInputCols(inputNames().toArray(new String[0])).setOutputCol(RAW)
-                        .setHandleInvalid("error"),
+        SQLTransformer logScale = new SQLTransformer().setStatement(select.toString());
+        VectorAssembler assemble = new VectorAssembler().setInputCols(inputNames().toArray(new String[0]))
+                .setHandleInvalid("error");
+        if (!standardise) {
+            return List.of(logScale, assemble.setOutputCol(FEATURES));
+        }
+        return List.of(logScale, assemble.setOutputCol(RAW),
                 new StandardScaler().setInputCol(RAW).setOutputCol(FEATURES).setWithMean(true).setWithStd(true));
     }
 }

@@ -37,6 +37,11 @@ public final class ModelCard {
         v.put("train_rows", String.valueOf(training.trainRows()));
         v.put("train_class_counts", training.trainClassCounts().toString());
         v.put("eval_rows", String.valueOf(training.evalRows()));
+        ClassificationMetrics all = training.allWindowMetrics().get(m.kind());
+        v.put("ambiguous", training.ambiguousLeftOut() > 0 ? training.ambiguousLeftOut()
+                + " left out of training and of the metrics below (train.exclude_ambiguous)" : "none left out");
+        v.put("all_windows", all == null ? "-" : "accuracy " + four(all.accuracy()) + ", macro-F1 "
+                + four(all.macroF1()));
         v.put("feature_count", String.valueOf(training.features().size()));
         v.put("features", training.features().toString());
         v.put("class_weighting", m.kind().weighted() ? "class weights n / (k * n_class)"

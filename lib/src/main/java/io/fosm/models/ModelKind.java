@@ -50,6 +50,11 @@ public enum ModelKind {
         return this != MLP;
     }
 
+    /** Whether the inputs must be standardised first: yes for linear and neural models, no for trees. */
+    public boolean needsScaling() {
+        return this == LR || this == MLP;
+    }
+
     /** The estimator for {@code numFeatures} inputs and {@code numClasses} classes. */
     public PipelineStage estimator(int numFeatures, int numClasses, TrainingOptions options) {
         return switch (this) {
@@ -77,7 +82,7 @@ public enum ModelKind {
         xgb.setTreeMethod("hist");
         // a barrier stage: never more workers than task slots
         xgb.setNumWorkers(options.xgboostWorkers());
-        xgb.setNthread(1);
+        xgb.setNthread(options.xgboostThreads());
         xgb.setSeed(options.seed());
         xgb.setWeightCol(WEIGHT);
         xgb.setLabelCol(LABEL_INDEX);

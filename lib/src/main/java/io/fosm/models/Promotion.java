@@ -35,6 +35,8 @@ public final class Promotion {
     public static final String CLASSES_TAG = "classes";
     public static final String EVAL_START_TAG = "eval_start";
     public static final String EVAL_END_TAG = "eval_end";
+    /** Version tag: whether training left gold's label_ambiguous windows out; the gate compares on the same windows. */
+    public static final String EXCLUDE_AMBIGUOUS_TAG = "exclude_ambiguous";
 
     private Promotion() {}
 
@@ -119,9 +121,12 @@ public final class Promotion {
             throw new IllegalStateException("Cannot promote version " + challenger.version() + ": it has no "
                     + EVAL_START_TAG + "/" + EVAL_END_TAG + " tags naming its evaluation range");
         }
-        return gold.filter(col(LABEL).isNotNull()
+        Dataset<Row> range = gold.filter(col(LABEL).isNotNull()
                 .and(col(WINDOW_START).geq(lit(Timestamp.from(Instant.parse(start)))))
                 .and(col(WINDOW_END).leq(lit(Timestamp.from(Instant.parse(end))))));
+        // both versions are judged on the windows the challenger was evaluated on
+        return Boolean.parseBoolean(challenger.tags().getOrDefault(EXCLUDE_AMBIGUOUS_TAG, "false"))
+                ? Training.clearlyLabelled(range) : range;
     }
 
     private static List<String> history(ModelRegistry registry, String modelName) {

@@ -31,7 +31,8 @@ import org.apache.spark.sql.Row;
 /**
  * Fits one model of the zoo on the training range and evaluates it on the evaluation range.
  *
- * <p>The fitted pipeline is {@code SQLTransformer (log powers) -> VectorAssembler -> StandardScaler -> classifier}:
+ * <p>The fitted pipeline is {@code SQLTransformer (log powers) -> VectorAssembler -> [StandardScaler] -> classifier}
+ * (the scaler only for the models that need one, {@link ModelKind#needsScaling()}):
  * it needs only gold columns, so the same pipeline scores batch and streaming rows. Labels are indexed outside the
  * pipeline (alphabetical order, the model's {@code labels}), so scoring never needs a label column. Class imbalance is
  * handled with {@code class_weight = n / (k * n_class)} for every algorithm that takes weights.
@@ -62,7 +63,7 @@ public final class Trainer {
         Dataset<Row> indexed = new StringIndexerModel(labels.toArray(new String[0])).setInputCol(LABEL)
                 .setOutputCol(ModelKind.LABEL_INDEX).setHandleInvalid("error").transform(weightedTrain);
         PipelineStage estimator = kind.estimator(space.inputNames().size(), labels.size(), options);
-        List<PipelineStage> stages = new ArrayList<>(space.stages());
+        List<PipelineStage> stages = new ArrayList<>(space.stages(kind.needsScaling()));
         stages.add(estimator);
         Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
         ParamMap[] grid = kind.grid(estimator, options.search());

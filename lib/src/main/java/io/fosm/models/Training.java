@@ -1,7 +1,10 @@
 package io.fosm.models;
 
 import static io.fosm.lakehouse.Columns.LABEL;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 
 import io.fosm.config.FosmConfig;
 import io.fosm.lakehouse.Columns;
@@ -32,10 +35,27 @@ import org.apache.spark.sql.SparkSession;
 public final class Training {
     private Training() {}
 
-    /** The outcome: the split and class counts, the Deequ report, and the models (empty when the gate refused). */
+    /**
+     * The outcome: the split and class counts, the Deequ report, and the models (empty when the gate refused).
+     * {@code ambiguousLeftOut} counts the label_ambiguous windows of both ranges that were left out
+     * ({@code train.exclude_ambiguous}); {@code allWindowMetrics} then holds each model's metrics on every window of
+     * the evaluation range, ambiguous ones included (empty when nothing was left out).
+     */
     public record Result(TimeSplit split, long trainRows, long evalRows, Map<String, Long> trainClassCounts,
                          List<String> features, QualityReport report, List<Trainer.TrainedModel> models,
-                         List<AnomalyDetectors.Result> anomalies, long goldVersion) {}
+                         List<AnomalyDetectors.Result> anomalies, long goldVersion, long ambiguousLeftOut,
+                         Map<ModelKind, ClassificationMetrics> allWindowMetrics) {}
+
+    /**
+     * The windows whose label a per-window classifier can be held to: gold's {@code label_ambiguous} is false, or
+     * unknown (gold written before the column existed).
+     */
+    public static Dataset<Row> clearlyLabelled(Dataset<Row> gold) {
+        if (!Arrays.asList(gold.columns()).contains(Columns.LABEL_AMBIGUOUS)) {
+            return gold;
+        }
+        return gold.filter(not(coalesce(col(Columns.LABEL_AMBIGUOUS), lit(false))));
+    }
 
     /** The model inputs: the gold DSP features of the lakehouse's sample rate, then the context features. */
     public static List<String> features(FosmConfig config) {
@@ -54,29 +74,42 @@ public final class Training {
         Duration gap = Duration.ofMillis(Math.round(1000 * Math.max(options.gapSeconds(),
                 config.gold().windowSeconds())));
         TimeSplit split = TimeSplit.plan(gold, options.trainFraction(), gap);
-        Dataset<Row> train = split.train(gold).cache();
-        Dataset<Row> eval = split.evaluation(gold).cache();
+        Dataset<Row> usable = options.excludeAmbiguous() ? clearlyLabelled(gold) : gold;
+        Dataset<Row> train = split.train(usable).cache();
+        Dataset<Row> eval = split.evaluation(usable).cache();
+        Dataset<Row> evalAll = usable == gold ? eval : split.evaluation(gold);
         Map<String, Long> counts = new TreeMap<>();
         for (Row r : train.groupBy(LABEL).count().collectAsList()) {
             counts.put(r.getString(0), r.getLong(1));
         }
         long trainRows = counts.values().stream().mapToLong(Long::longValue).sum();
         long evalRows = eval.count();
+        long ambiguousLeftOut = usable == gold ? 0
+                : split.train(gold).count() + split.evaluation(gold).count() - trainRows - evalRows;
         List<String> features = features(config);
 
         Sessions.describe(spark, "fosm-train", "train: Deequ checks of the training set");
         QualityReport report = TrainingChecks.audit(train, features, expectedClasses, options.minClassCount(),
                 config.sampleRate());
         if (!report.passed()) {
-            return new Result(split, trainRows, evalRows, counts, features, report, List.of(), List.of(), goldVersion);
+            return new Result(split, trainRows, evalRows, counts, features, report, List.of(), List.of(), goldVersion,
+                    ambiguousLeftOut, Map.of());
         }
         List<String> labels = List.copyOf(counts.keySet());
         FeatureSpace space = new FeatureSpace(features);
         Dataset<Row> weighted = Trainer.withClassWeights(train, counts).cache();
         List<Trainer.TrainedModel> models = new ArrayList<>();
+        Map<ModelKind, ClassificationMetrics> allWindows = new java.util.EnumMap<>(ModelKind.class);
         for (ModelKind kind : options.models()) {
             Sessions.describe(spark, "fosm-train", "train: " + kind.modelName());
-            models.add(Trainer.fit(kind, weighted, eval, space, labels, options));
+            Trainer.TrainedModel m = Trainer.fit(kind, weighted, eval, space, labels, options);
+            models.add(m);
+            if (evalAll != eval) {
+                Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " on every evaluation window");
+                Dataset<Row> known = evalAll.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
+                allWindows.put(kind, ClassificationMetrics.of(Scoring.score(m.model(), known, labels,
+                        Columns.BACKGROUND), labels, Columns.BACKGROUND));
+            }
         }
         List<AnomalyDetectors.Result> anomalies = List.of();
         if (options.anomaly()) {
@@ -87,6 +120,6 @@ public final class Training {
         train.unpersist();
         eval.unpersist();
         return new Result(split, trainRows, evalRows, counts, features, report, List.copyOf(models), anomalies,
-                goldVersion);
+                goldVersion, ambiguousLeftOut, Map.copyOf(allWindows));
     }
 }

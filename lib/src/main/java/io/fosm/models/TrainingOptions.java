@@ -14,16 +14,23 @@ import java.util.List;
  * @param seed random seed of every algorithm
  * @param xgboostRounds boosting rounds of XGBoost
  * @param xgboostWorkers XGBoost workers (must not exceed the task slots)
+ * @param xgboostThreads threads per XGBoost worker; xgboost4j-spark requires at most {@code spark.task.cpus}
  * @param anomaly whether to train the unsupervised detectors
+ * @param excludeAmbiguous whether gold's {@code label_ambiguous} windows are left out of training and of the headline
+ *                         evaluation (the metrics on every window are computed as well)
  */
 public record TrainingOptions(List<ModelKind> models, double trainFraction, double gapSeconds, boolean search,
                               long minClassCount, long seed, int xgboostRounds, int xgboostWorkers,
-                              boolean anomaly) implements Serializable {
+                              int xgboostThreads, boolean anomaly, boolean excludeAmbiguous) implements Serializable {
 
-    /** The options of {@code train.*} on a cluster with {@code taskSlots} slots (XGBoost workers are capped by them). */
-    public static TrainingOptions of(io.fosm.config.FosmConfig.Train train, int taskSlots) {
+    /**
+     * The options of {@code train.*} on a cluster with {@code taskSlots} slots (XGBoost workers are capped by them) and
+     * {@code cpusPerTask} cores per task ({@code spark.task.cpus}: each XGBoost worker uses that many threads).
+     */
+    public static TrainingOptions of(io.fosm.config.FosmConfig.Train train, int taskSlots, int cpusPerTask) {
         return new TrainingOptions(train.models().stream().map(ModelKind::parse).toList(), train.fraction(),
                 train.gapSeconds(), train.search(), train.minClassCount(), train.seed(), train.xgboostRounds(),
-                Math.max(1, Math.min(train.xgboostWorkers(), taskSlots)), train.anomaly());
+                Math.max(1, Math.min(train.xgboostWorkers(), taskSlots)), Math.max(1, cpusPerTask), train.anomaly(),
+                train.excludeAmbiguous());
     }
 }

@@ -157,7 +157,7 @@ class DriftReportsTest {
         List<String> features = Training.features(lake);
         Trainer.TrainedModel lr = Trainer.fit(ModelKind.LR, Trainer.withClassWeights(train, counts),
                 split.evaluation(gold), new FeatureSpace(features),
-                labels, new TrainingOptions(List.of(), 0.7, 0, false, 1, 42, 10, 1, false));
+                labels, new TrainingOptions(List.of(), 0.7, 0, false, 1, 42, 10, 1, 1, false, true));
 
         ReferenceProfile p = ReferenceProfile.forTraining(spark, lake, split, features, lr.model(), labels);
         long trainRows = counts.values().stream().mapToLong(Long::longValue).sum();

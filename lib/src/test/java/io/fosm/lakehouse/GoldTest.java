@@ -112,7 +112,7 @@ class GoldTest {
         Dataset<Row> events = spark.createDataFrame(List.of(RowFactory.create("ev-1", "demo", "vehicle",
                 Bronze.toTimestamp(T0), Bronze.toTimestamp(T0 + 4_000_000L), 2.0, 6.0, 1.0, 10.0, 5.0, false)),
                 Schemas.EVENT_LOG);
-        Dataset<Row> labelled = Gold.withLabels(windows, events);
+        Dataset<Row> labelled = Gold.withLabels(windows, events, 0.5, 1);
         assertEquals(windows.count(), labelled.count(), "one row per window, whatever the number of matching events");
         Map<String, String> labels = new TreeMap<>();
         for (Row r : labelled.collectAsList()) {
@@ -128,6 +128,53 @@ class GoldTest {
         assertEquals("vehicle", labels.get("5@2000"));
         assertEquals("background", labels.get("2@2000"));
         assertEquals("background", labels.get("9@1000"));
+    }
+
+    @Test
+    void windowsAtAnEventsEdgeOrUnderTwoClassesAreMarkedAmbiguous() {
+        List<Row> rows = new ArrayList<>();
+        for (int ch = 0; ch < 10; ch++) {
+            for (int s = 0; s < 5; s++) {
+                rows.add(bronze("demo", ch, T0 + s * 1_000_000L, 1000, noise(1, 1000, ch * 10 + s), 1, "f"));
+            }
+        }
+        Dataset<Row> windows = Gold.windows(bronzeFrame(spark, rows), config);
+        // a leak at channel 5 (half width 1) from 1 s to 3 s, and digging at channel 6 (half width 0.5) from 2 s to 4 s
+        Dataset<Row> events = spark.createDataFrame(List.of(
+                RowFactory.create("ev-1", "demo", "leak", Bronze.toTimestamp(T0 + 1_000_000L),
+                        Bronze.toTimestamp(T0 + 3_000_000L), 5.0, 5.0, 1.0, 0.0, 3.0, false),
+                RowFactory.create("ev-2", "demo", "digging", Bronze.toTimestamp(T0 + 2_000_000L),
+                        Bronze.toTimestamp(T0 + 4_000_000L), 6.0, 6.0, 0.5, 0.0, 9.0, false)), Schemas.EVENT_LOG);
+        Map<String, String> withCollar = labelsAndAmbiguity(Gold.withLabels(windows, events, 0.5, 1));
+        assertEquals(windows.count(), withCollar.size(), "one row per window");
+        // both classes cover channel 6 during 2-3 s: the label is the tie-break's, the window is ambiguous
+        assertEquals("leak ambiguous", withCollar.get("6@2000"));
+        // the leak starts just as this window ends: not labelled, but within the 0.5 s collar
+        assertEquals("background ambiguous", withCollar.get("5@0"));
+        // half of this window is leak: labelled, and nothing else is near
+        assertEquals("leak", withCollar.get("5@500"));
+        // one channel beyond the leak's half width, and two channels beyond it
+        assertEquals("background ambiguous", withCollar.get("3@1000"));
+        assertEquals("background", withCollar.get("2@1000"));
+        // labelled leak, with half a window of digging one channel away: part of another event is in it
+        assertEquals("leak ambiguous", withCollar.get("5@1500"));
+        assertEquals("background", withCollar.get("9@0"));
+        assertEquals("digging", withCollar.get("6@3500"));
+
+        Map<String, String> noCollar = labelsAndAmbiguity(Gold.withLabels(windows, events, 0, 0));
+        assertEquals("background", noCollar.get("3@1000"), "no collar: the edge is not ambiguous");
+        assertEquals("leak ambiguous", noCollar.get("6@2000"), "two classes stay ambiguous without a collar");
+    }
+
+    private static Map<String, String> labelsAndAmbiguity(Dataset<Row> labelled) {
+        Map<String, String> out = new TreeMap<>();
+        for (Row r : labelled.collectAsList()) {
+            long ms = (micros(r, Columns.WINDOW_START) - T0) / 1000;
+            boolean ambiguous = r.getBoolean(r.fieldIndex(Columns.LABEL_AMBIGUOUS));
+            out.put(r.getInt(r.fieldIndex(Columns.CHANNEL)) + "@" + ms,
+                    r.getString(r.fieldIndex(Columns.LABEL)) + (ambiguous ? " ambiguous" : ""));
+        }
+        return out;
     }
 
     @Test
@@ -151,11 +198,14 @@ class GoldTest {
         assertTrue(first.labelled());
         // channel 1: the windows starting at 0, 0.5, 1.0 and 1.5 s overlap the 0-2 s leak by at least half a window
         assertEquals(4L, first.windowsByLabel().get("leak"));
+        // channel 1 at 2.0 s (within the 0.5 s collar after the end), channels 0 and 2 while it lasts (within 1 channel
+        // of its 0.5 half width): 1 + 2 x 5 windows
+        assertEquals(11L, first.ambiguousWindows());
         Gold.Result second = Gold.run(spark, lake, java.util.Optional.empty());
         assertEquals(first.windows(), second.windows(), "rerunning replaces, never duplicates");
         Dataset<Row> gold = spark.read().format("delta").load(Tables.GOLD_FEATURES.path(lake));
         assertEquals(20, gold.count());
         assertTrue(java.util.Arrays.asList(gold.columns()).containsAll(List.of("band_power_100_200hz",
-                Columns.SPATIAL_POWER_RATIO, Columns.LABEL, Columns.EVENT_ID)));
+                Columns.SPATIAL_POWER_RATIO, Columns.LABEL, Columns.EVENT_ID, Columns.LABEL_AMBIGUOUS)));
     }
 }

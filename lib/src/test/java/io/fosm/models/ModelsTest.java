@@ -34,7 +34,7 @@ class ModelsTest {
     private static List<String> labels;
     private static FeatureSpace space;
     private static Dataset<Row> weighted;
-    private static final TrainingOptions OPTIONS = new TrainingOptions(List.of(), 0.7, 0, false, 10, 42, 60, 2, false);
+    private static final TrainingOptions OPTIONS = new TrainingOptions(List.of(), 0.7, 0, false, 10, 42, 60, 2, 1, false, true);
 
     @BeforeAll
     static void data() {
@@ -42,8 +42,9 @@ class ModelsTest {
         config = LabelledLakehouse.get();
         gold = LabelledLakehouse.gold().filter(Columns.LABEL + " IS NOT NULL").cache();
         split = TimeSplit.plan(gold, 0.7, Duration.ofSeconds(1));
-        train = split.train(gold).cache();
-        eval = split.evaluation(gold).cache();
+        // as fosm train with train.exclude_ambiguous (the default)
+        train = split.train(Training.clearlyLabelled(gold)).cache();
+        eval = split.evaluation(Training.clearlyLabelled(gold)).cache();
         Map<String, Long> counts = new TreeMap<>();
         for (Row r : train.groupBy(Columns.LABEL).count().collectAsList()) {
             counts.put(r.getString(0), r.getLong(1));
@@ -63,7 +64,7 @@ class ModelsTest {
         assertFalse(evalStart.toInstant().isBefore(split.evalStart()));
         assertTrue(Duration.between(trainEnd.toInstant(), evalStart.toInstant()).toMillis() >= 1000,
                 "no training window shares a sample with an evaluation window");
-        long between = gold.count() - train.count() - eval.count();
+        long between = gold.count() - split.train(gold).count() - split.evaluation(gold).count();
         // only the windows overlapping the split point (1 s window, 0.5 s hop, 1 s gap) are left out, per channel
         assertTrue(between > 0 && between <= 5L * LabelledLakehouse.CHANNELS, "left out: " + between);
     }
@@ -83,24 +84,38 @@ class ModelsTest {
     }
 
     /**
-     * Regression bars measured on this fixed-seed fiber: macro-F1 0.81 (background 0.97, leak 0.97, vehicle 0.80,
-     * pig 0.73, digging 0.70, walking 0.66; accuracy 0.92). Before the generator gave pigs their cup friction and
-     * footsteps their real strength it was 0.56, with pig and walking near 0 (their labelled windows carried no
-     * signal). The issue's target is macro-F1 0.9 (not reached, see docs/models.md); the bars guard today's level
-     * class by class, with a margin for the run-to-run spread of two XGBoost workers.
+     * Regression bars measured on this fixed-seed fiber (docs/models.md): on the clearly labelled evaluation windows
+     * macro-F1 0.889 (background 0.972, digging 0.885, leak 0.962, pig 0.910, vehicle 0.786, walking 0.818; accuracy
+     * 0.953), on every evaluation window 0.845. The generator's event placement (events kept apart, every class in
+     * the held-out range) and gold's label_ambiguous took it from 0.81; the footsteps' strength and the pig's cup
+     * friction before that from 0.56. The issue's target is macro-F1 0.9 (not reached, see docs/models.md); the bars
+     * guard today's level class by class, with a margin for the run-to-run spread of two XGBoost workers.
      */
     @Test
     void xgboostKeepsItsHeldOutQualityClassByClass() {
         Trainer.TrainedModel m = Trainer.fit(ModelKind.XGBOOST, weighted, eval, space, labels, OPTIONS);
         String detail = "\n" + m.metrics().confusionText() + m.metrics().perClass();
-        assertTrue(m.metrics().perClass().get("leak").f1() >= 0.9, "leak F1" + detail);
-        assertTrue(m.metrics().perClass().get("vehicle").f1() >= 0.7, "vehicle F1" + detail);
-        assertTrue(m.metrics().perClass().get("pig").f1() >= 0.6, "pig F1" + detail);
-        assertTrue(m.metrics().perClass().get("digging").f1() >= 0.6, "digging F1" + detail);
-        assertTrue(m.metrics().perClass().get("walking").f1() >= 0.55, "walking F1" + detail);
-        assertTrue(m.metrics().perClass().get("background").f1() >= 0.93, "background F1" + detail);
-        assertTrue(m.metrics().macroF1() >= 0.75, "macro-F1 " + m.metrics().macroF1() + detail);
-        assertTrue(m.metrics().accuracy() >= 0.9, "accuracy " + m.metrics().accuracy() + detail);
+        ClassificationMetrics everyWindow = ClassificationMetrics.of(Scoring.score(m.model(), split.evaluation(gold),
+                labels, Columns.BACKGROUND), labels, Columns.BACKGROUND);
+        // the figures docs/models.md quotes (target/surefire-reports/*-output.txt)
+        System.out.printf("xgboost, clearly labelled evaluation windows: macro-F1 %.4f accuracy %.4f %s%n",
+                m.metrics().macroF1(), m.metrics().accuracy(), f1s(m.metrics()));
+        System.out.printf("xgboost, every evaluation window: macro-F1 %.4f accuracy %.4f %s%n",
+                everyWindow.macroF1(), everyWindow.accuracy(), f1s(everyWindow));
+        m.metrics().perClass().forEach((c, pc) -> assertTrue(pc.support() > 0, c + " is in the held-out range"));
+        Map<String, Double> bars = Map.of("background", 0.95, "digging", 0.83, "leak", 0.92, "pig", 0.85,
+                "vehicle", 0.70, "walking", 0.75);
+        bars.forEach((c, bar) -> assertTrue(m.metrics().perClass().get(c).f1() >= bar, c + " F1" + detail));
+        assertTrue(m.metrics().macroF1() >= 0.85, "macro-F1 " + m.metrics().macroF1() + detail);
+        assertTrue(m.metrics().accuracy() >= 0.93, "accuracy " + m.metrics().accuracy() + detail);
+        assertTrue(everyWindow.macroF1() >= 0.80, "macro-F1 on every window " + everyWindow.macroF1());
+        assertTrue(everyWindow.macroF1() < m.metrics().macroF1(), "the ambiguous windows are the harder ones");
+    }
+
+    private static Map<String, String> f1s(ClassificationMetrics metrics) {
+        Map<String, String> out = new TreeMap<>();
+        metrics.perClass().forEach((c, pc) -> out.put(c, String.format(java.util.Locale.ROOT, "%.3f", pc.f1())));
+        return out;
     }
 
     @Test

@@ -46,7 +46,7 @@ class PromotionTest {
         }
         List<String> labels = List.copyOf(counts.keySet());
         Dataset<Row> weighted = Trainer.withClassWeights(train, counts).cache();
-        TrainingOptions options = new TrainingOptions(List.of(), 0.7, 0, false, 10, 42, 60, 2, false);
+        TrainingOptions options = new TrainingOptions(List.of(), 0.7, 0, false, 10, 42, 60, 2, 1, false, true);
         // a deliberately weak model (two features) and a strong one (every feature)
         Trainer.TrainedModel weak = Trainer.fit(ModelKind.LR, weighted, eval,
                 new FeatureSpace(List.of("zero_crossing_rate", "spectral_entropy")), labels, options);

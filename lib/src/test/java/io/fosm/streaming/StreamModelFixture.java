@@ -60,7 +60,7 @@ final class StreamModelFixture {
                 counts.put(r.getString(0), r.getLong(1));
             }
             Dataset<Row> weighted = Trainer.withClassWeights(gold, counts).cache();
-            TrainingOptions options = new TrainingOptions(List.of(), 0.7, 0, false, 1, 42, 10, 1, false);
+            TrainingOptions options = new TrainingOptions(List.of(), 0.7, 0, false, 1, 42, 10, 1, 1, false, true);
             model = Trainer.fit(ModelKind.LR, weighted, gold, new FeatureSpace(Training.features(c)),
                     List.copyOf(counts.keySet()), options);
             source = c;

@@ -8,6 +8,7 @@ import io.fosm.models.FeatureSpace;
 import io.fosm.models.ModelKind;
 import io.fosm.models.TimeSplit;
 import io.fosm.models.Trainer;
+import io.fosm.models.Training;
 import io.fosm.models.TrainingOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,8 +61,9 @@ public final class XgboostBench {
         TimeSplit split = TimeSplit.plan(gold, 0.7, Duration.ofSeconds(1));
         String trainPath = out.resolve("train.parquet").toString();
         String evalPath = out.resolve("eval.parquet").toString();
-        split.train(gold).select(keep.toArray(new Column[0])).write().mode("overwrite").parquet(trainPath);
-        split.evaluation(gold).select(keep.toArray(new Column[0])).write().mode("overwrite").parquet(evalPath);
+        // as fosm train: the split is planned on every labelled window, then label_ambiguous windows are left out
+        split.train(Training.clearlyLabelled(gold)).select(keep.toArray(new Column[0])).write().mode("overwrite").parquet(trainPath);
+        split.evaluation(Training.clearlyLabelled(gold)).select(keep.toArray(new Column[0])).write().mode("overwrite").parquet(evalPath);
 
         Dataset<Row> train = spark.read().parquet(trainPath).cache();
         Dataset<Row> eval = spark.read().parquet(evalPath).cache();
@@ -73,7 +75,7 @@ public final class XgboostBench {
         Dataset<Row> weighted = Trainer.withClassWeights(train, counts).cache();
         weighted.count();
         TrainingOptions options = new TrainingOptions(List.of(ModelKind.XGBOOST), 0.7, 0, false, 1, seed, rounds,
-                workers, false);
+                workers, Integer.parseInt(spark.conf().get("spark.task.cpus", "1")), false, true);
         long t0 = System.nanoTime();
         Trainer.TrainedModel model = Trainer.fit(ModelKind.XGBOOST, weighted, eval, new FeatureSpace(features),
                 List.copyOf(counts.keySet()), options);
