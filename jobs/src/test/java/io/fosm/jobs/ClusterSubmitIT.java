@@ -60,6 +60,7 @@ class ClusterSubmitIT {
                 Map.entry("MLFLOW_TRACKING_URI", mlflow()), Map.entry("FOSM_MLFLOW_EXPERIMENT", "fosm-it-cluster"),
                 Map.entry("FOSM_MLFLOW_MODEL_NAME", model), Map.entry("FOSM_TRAIN_MODELS", "lr,xgboost"),
                 Map.entry("FOSM_TRAIN_SEARCH", "false"), Map.entry("FOSM_TRAIN_XGBOOST_ROUNDS", "20"),
+                Map.entry("FOSM_TRAIN_XGBOOST_WORKERS", "2"),
                 Map.entry("FOSM_TRAIN_MIN_CLASS_COUNT", "5"), Map.entry("FOSM_GIT_COMMIT", "cluster-it"));
 
         // driver only: no application on the cluster

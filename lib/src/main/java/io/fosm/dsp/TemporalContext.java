@@ -9,9 +9,12 @@ import java.util.Objects;
 
 /**
  * Temporal context of one channel's windows, the one implementation behind gold and the stream: for each window, the
- * largest crest factor and kurtosis within {@code around} windows before and after it, and its power over the
+ * largest crest factor and kurtosis within {@code around} windows before and after it, its power over the
  * channel's baseline (10 log10 of total power over the 20th percentile of the previous {@code baseline} windows;
- * 0 dB without history). Neighbours are counted in windows (rows), not in time, so a gap does not reset the context.
+ * 0 dB without history), and its recent impulsiveness: the median of that largest kurtosis over the window and the
+ * {@link #RECENT_WINDOWS} - 1 windows before it, which stays high while strikes keep coming every few seconds
+ * (digging) and not after a single knock (a passing pig). Neighbours are counted in windows (rows), not in time, so a
+ * gap does not reset the context.
  *
  * <p>Windows are pushed in time order; a window is emitted once the {@code around} windows after it are known, or by
  * {@link #flush()} at the end of the data (then with the windows there are). The percentile is exact, with linear
@@ -20,7 +23,9 @@ import java.util.Objects;
  */
 public final class TemporalContext {
     /** Number of context values appended to a window's features, in this order. */
-    public static final int OUTPUTS = 3;
+    public static final int OUTPUTS = 4;
+    /** Windows (this one included) over which the recent impulsiveness takes its median: 5 s at the default hop. */
+    public static final int RECENT_WINDOWS = 10;
     /** The percentile of the baseline, as gold documents it. */
     public static final double BASELINE_PERCENTILE = 0.2;
 
@@ -30,8 +35,10 @@ public final class TemporalContext {
     private final int kurtosisIndex;
     private final int powerIndex;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final ArrayDeque<double[]> past = new ArrayDeque<>(); // {crest, kurtosis, power} of emitted windows
+    // {crest, kurtosis, power, largest kurtosis around} of emitted windows
+    private final ArrayDeque<double[]> past = new ArrayDeque<>();
     private double[] sortBuffer;
+    private double[] recentBuffer;
 
     /** A window waiting for its context: its start (any key the caller uses) and its DSP features. */
     public record Pending(long windowStart, double[] features) implements Serializable {
@@ -133,12 +140,34 @@ public final class TemporalContext {
         double power = f[powerIndex];
         double base = percentileOfPast();
         double ratio = past.isEmpty() ? 0.0 : SpatialContext.decibels(power, base);
-        sink.accept(w.windowStart(), f, new double[] {crest, kurt, ratio});
+        double recent = recentMedian(kurt);
+        sink.accept(w.windowStart(), f, new double[] {crest, kurt, ratio, recent});
         pending.removeFirst();
-        past.addLast(new double[] {f[crestIndex], f[kurtosisIndex], power});
-        while (past.size() > Math.max(around, baseline)) {
+        past.addLast(new double[] {f[crestIndex], f[kurtosisIndex], power, kurt});
+        while (past.size() > Math.max(Math.max(around, baseline), RECENT_WINDOWS - 1)) {
             past.removeFirst();
         }
+    }
+
+    /**
+     * Median of {@code current} and the largest-kurtosis values of the last {@link #RECENT_WINDOWS} - 1 emitted
+     * windows (Spark's exact percentile 0.5). Entries restored from a state written before this feature existed carry
+     * no such value and are skipped.
+     */
+    private double recentMedian(double current) {
+        if (recentBuffer == null) {
+            recentBuffer = new double[RECENT_WINDOWS];
+        }
+        int n = 0;
+        recentBuffer[n++] = current;
+        for (java.util.Iterator<double[]> it = past.descendingIterator(); it.hasNext() && n < RECENT_WINDOWS; ) {
+            double[] p = it.next();
+            if (p.length < 4) {
+                break;
+            }
+            recentBuffer[n++] = p[3];
+        }
+        return percentile(recentBuffer, n, 0.5);
     }
 
     /** Spark's max: NaN is larger than any number. */

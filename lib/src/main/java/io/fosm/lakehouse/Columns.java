@@ -32,10 +32,11 @@ public final class Columns {
     public static final String TEMPORAL_MAX_CREST_FACTOR = "temporal_max_crest_factor";
     public static final String TEMPORAL_MAX_KURTOSIS = "temporal_max_kurtosis";
     public static final String POWER_BASELINE_DB = "power_baseline_db";
+    public static final String RECENT_IMPULSIVENESS = "recent_impulsiveness";
 
     /** The context features gold adds after the DSP features, in table order. */
     public static final java.util.List<String> CONTEXT_FEATURES = java.util.List.of(SPATIAL_POWER_RATIO,
-            TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS, POWER_BASELINE_DB);
+            TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS, POWER_BASELINE_DB, RECENT_IMPULSIVENESS);
     public static final String LABEL = "label";
     public static final String EVENT_ID = "event_id";
     /**

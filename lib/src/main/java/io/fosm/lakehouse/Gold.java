@@ -141,7 +141,7 @@ public final class Gold {
 
     /** The temporal context columns, in the order {@link TemporalContext} emits them. */
     public static final List<String> TEMPORAL_COLUMNS = List.of(TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS,
-            POWER_BASELINE_DB);
+            POWER_BASELINE_DB, RECENT_IMPULSIVENESS);
 
     /** Columns of gold_features before the labels, in table order: keys, DSP features, context features. */
     public static Column[] tableOrder(String[] featureNames) {

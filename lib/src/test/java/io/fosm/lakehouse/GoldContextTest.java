@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.fosm.config.FosmConfig;
+import io.fosm.dsp.TemporalContext;
 import io.fosm.testing.SparkTestSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +96,8 @@ class GoldContextTest {
                 .withColumn(POWER_BASELINE_DB, coalesce(
                         log10(col("total_power").plus(1e-12).divide(col("_baseline").plus(1e-12))).multiply(10.0),
                         lit(0.0)))
+                .withColumn(RECENT_IMPULSIVENESS, expr("percentile(" + TEMPORAL_MAX_KURTOSIS + ", 0.5)")
+                        .over(byChannel.rowsBetween(-(TemporalContext.RECENT_WINDOWS - 1), 0)))
                 .drop("_baseline");
     }
 }

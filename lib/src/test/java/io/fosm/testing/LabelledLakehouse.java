@@ -13,40 +13,63 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A small labelled lakehouse built once per test JVM the way production builds it: a fixed-seed synthetic fiber
- * (generator), then bronze, silver and gold. Model tests train on its gold_features.
+ * Labelled lakehouses built once per test JVM the way production builds them: a fixed-seed synthetic fiber
+ * (generator), then bronze, silver and gold. Model tests train on their gold_features: the small one ({@link #get()},
+ * 32 channels x 240 s) for everything that needs labelled rows, the long one ({@link #longFiber()}, 64 channels x
+ * 20 min) only for the quality regression, whose held-out range must hold several events of every class.
  */
 public final class LabelledLakehouse {
     public static final int CHANNELS = 32;
     public static final double SECONDS = 240;
     public static final long SEED = 5;
+    public static final int LONG_CHANNELS = 64;
+    public static final double LONG_SECONDS = 1200;
+    public static final long LONG_SEED = 11;
     private static FosmConfig config;
+    private static FosmConfig longConfig;
 
     private LabelledLakehouse() {}
 
-    /** The config of the lakehouse, building it on first use. */
+    /** The config of the small lakehouse, building it on first use. */
     public static synchronized FosmConfig get() {
         if (config == null) {
-            try {
-                SparkSession spark = SparkTestSession.get();
-                FosmConfig c = SparkTestSession.lakehouse("labelled");
-                new FiberSimulator(GeneratorConfig.builder().output(c.lakehouseRoot()).fiberId("demo")
-                        .channels(CHANNELS).durationSeconds(SECONDS).seed(SEED).eventRatePerMinute(8).build()).run();
-                Bronze.run(spark, c);
-                if (!Silver.run(spark, c, Optional.empty()).published()) {
-                    throw new IllegalStateException("the labelled lakehouse's silver batch was not published");
-                }
-                Gold.run(spark, c, Optional.empty());
-                config = c;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
+            config = build("labelled", CHANNELS, SECONDS, SEED);
         }
         return config;
     }
 
+    /** The config of the long lakehouse, building it on first use (about three minutes at local[2]). */
+    public static synchronized FosmConfig longFiber() {
+        if (longConfig == null) {
+            longConfig = build("labelled-long", LONG_CHANNELS, LONG_SECONDS, LONG_SEED);
+        }
+        return longConfig;
+    }
+
     /** Its gold_features. */
     public static Dataset<Row> gold() {
-        return SparkTestSession.get().read().format("delta").load(Tables.GOLD_FEATURES.path(get()));
+        return gold(get());
+    }
+
+    /** The gold_features of a lakehouse built here. */
+    public static Dataset<Row> gold(FosmConfig lakehouse) {
+        return SparkTestSession.get().read().format("delta").load(Tables.GOLD_FEATURES.path(lakehouse));
+    }
+
+    private static FosmConfig build(String name, int channels, double seconds, long seed) {
+        try {
+            SparkSession spark = SparkTestSession.get();
+            FosmConfig c = SparkTestSession.lakehouse(name);
+            new FiberSimulator(GeneratorConfig.builder().output(c.lakehouseRoot()).fiberId("demo")
+                    .channels(channels).durationSeconds(seconds).seed(seed).eventRatePerMinute(8).build()).run();
+            Bronze.run(spark, c);
+            if (!Silver.run(spark, c, Optional.empty()).published()) {
+                throw new IllegalStateException("the " + name + " lakehouse's silver batch was not published");
+            }
+            Gold.run(spark, c, Optional.empty());
+            return c;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
