@@ -34,11 +34,18 @@ public final class AnomalyDetectors {
     /** The outcome of one detector on the evaluation range. */
     public record Result(String name, double rocAuc, double prAuc, long trainRows, Map<String, String> params) {}
 
-    /** Trains an isolation forest on the background windows of {@code train}. */
-    public static PipelineModel isolationForest(Dataset<Row> train, FeatureSpace space, long seed) {
+    /** Trees of the isolation forest sample this many background windows each (fewer when there are fewer). */
+    static final int FOREST_SAMPLES = 256;
+
+    /**
+     * Trains an isolation forest on the {@code backgroundRows} background windows of {@code train}; each tree samples
+     * {@link #FOREST_SAMPLES} of them, or all of them on a smaller training set (the forest refuses more).
+     */
+    public static PipelineModel isolationForest(Dataset<Row> train, long backgroundRows, FeatureSpace space,
+                                                long seed) {
         IsolationForest forest = new IsolationForest();
         forest.setNumEstimators(100);
-        forest.setMaxSamples(256);
+        forest.setMaxSamples(forestSamples(backgroundRows));
         forest.setContamination(0.0);
         forest.setMaxFeatures(1.0);
         forest.setRandomSeed(seed);
@@ -98,16 +105,20 @@ public final class AnomalyDetectors {
     public static List<Result> trainAndEvaluate(Dataset<Row> train, Dataset<Row> eval, FeatureSpace space, long seed) {
         List<Result> out = new ArrayList<>();
         long bgRows = background(train).count();
-        PipelineModel forest = isolationForest(train, space, seed);
+        PipelineModel forest = isolationForest(train, bgRows, space, seed);
         double[] f = auc(forest.transform(eval));
         out.add(new Result("isolation_forest", f[0], f[1], bgRows, params("num_estimators", "100", "max_samples",
-                "256", "trained_on", "background windows")));
+                String.valueOf(forestSamples(bgRows)), "trained_on", "background windows")));
         Dataset<Row> profile = robustProfile(train, space).cache();
         double[] r = auc(robustScore(eval, profile, space));
         out.add(new Result("robust_zscore", r[0], r[1], bgRows, params("statistic", "median/MAD per channel and feature",
                 "score", "max |z| over features", "trained_on", "background windows")));
         profile.unpersist();
         return out;
+    }
+
+    private static int forestSamples(long backgroundRows) {
+        return (int) Math.max(1, Math.min(FOREST_SAMPLES, backgroundRows));
     }
 
     private static Map<String, String> params(String... kv) {

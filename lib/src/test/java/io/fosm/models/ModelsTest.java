@@ -157,6 +157,19 @@ class ModelsTest {
     }
 
     @Test
+    void theIsolationForestTrainsOnFewerBackgroundWindowsThanItsTreesSample() {
+        // a small lakehouse with most background next to events: fewer background windows than the 256 a tree samples
+        Dataset<Row> few = train.filter(Columns.LABEL + " = 'background'").limit(60)
+                .union(train.filter(Columns.LABEL + " <> 'background'"));
+        List<AnomalyDetectors.Result> results = AnomalyDetectors.trainAndEvaluate(few, eval, space, 42);
+        AnomalyDetectors.Result forest = results.get(0);
+        assertEquals("isolation_forest", forest.name());
+        assertEquals(60, forest.trainRows());
+        assertEquals("60", forest.params().get("max_samples"));
+        assertTrue(forest.rocAuc() > 0.6, "still finds events: ROC-AUC " + forest.rocAuc());
+    }
+
+    @Test
     void trainingGateRefusesAMissingClassAndNonFiniteFeatures() {
         QualityReport ok = TrainingChecks.audit(train, Training.features(config), labels, 10, 1000);
         assertTrue(ok.passed(), ok.render());
