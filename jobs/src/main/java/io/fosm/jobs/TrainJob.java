@@ -41,7 +41,7 @@ final class TrainJob {
         System.out.println("train: " + result.split().describe());
         System.out.println("train: " + result.trainRows() + " training windows " + result.trainClassCounts() + ", "
                 + result.evalRows() + " evaluation windows" + (result.ambiguousLeftOut() > 0 ? " ("
-                + result.ambiguousLeftOut() + " label_ambiguous windows left out: train.exclude_ambiguous)" : ""));
+                + result.ambiguousLeftOut() + " label_ambiguous evaluation windows left out of the headline metrics: train.eval_collar)" : ""));
         if (!result.report().passed()) {
             System.out.print(result.report().render());
             System.err.println("fosm train: Cannot train: the Deequ checks of the training set failed (see above)");
@@ -104,7 +104,7 @@ final class TrainJob {
         versionTags.put(Promotion.EVAL_START_TAG, result.split().evalStart().toString());
         versionTags.put(Promotion.EVAL_END_TAG, result.split().dataEnd().toString());
         versionTags.put("macro_f1", String.format(Locale.ROOT, "%.4f", best.metrics().macroF1()));
-        versionTags.put(Promotion.EXCLUDE_AMBIGUOUS_TAG, String.valueOf(options.excludeAmbiguous()));
+        versionTags.put(Promotion.EVAL_COLLAR_TAG, String.valueOf(options.evalCollar()));
         ModelVersion version = mlflow.registry().register(config.mlflow().modelName(),
                 runIds.get(best.kind().modelName()), "model", versionTags);
         mlflow.registry().setAlias(config.mlflow().modelName(), Promotion.CHALLENGER, version.version());

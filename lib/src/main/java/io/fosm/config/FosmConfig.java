@@ -85,7 +85,7 @@ public record FosmConfig(
     /** Training settings ({@code train.*}). */
     public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
                         List<String> classes, long seed, int xgboostRounds, int xgboostWorkers, boolean anomaly,
-                        boolean excludeAmbiguous) implements Serializable {}
+                        boolean evalCollar) implements Serializable {}
 
     /** The promotion rule ({@code promote.*}). */
     public record Promote(String metric, double margin, double maxClassRegression) implements Serializable {}
@@ -168,7 +168,7 @@ public record FosmConfig(
         Train train = new Train(fraction, r.nonNegative("train.gap_seconds"), models, r.bool("train.search"),
                 r.longAtLeast("train.min_class_count", 1), r.list("train.classes"), r.longAtLeast("train.seed", 0),
                 (int) r.longAtLeast("train.xgboost_rounds", 1), (int) r.longAtLeast("train.xgboost_workers", 1),
-                r.bool("train.anomaly"), r.bool("train.exclude_ambiguous"));
+                r.bool("train.anomaly"), r.bool("train.eval_collar"));
         String metric = r.nonEmpty("promote.metric");
         if (!metric.equals("macro_f1") && !metric.equals("accuracy") && !metric.equals("roc_auc_event")
                 && !metric.equals("pr_auc_event")) {

@@ -386,7 +386,7 @@ public final class Gold {
      * event is in the window but the label rule does not give it to that event (the event is within
      * {@code collarSeconds} of covering the window in time, or within {@code collarChannels} beyond its half width),
      * or events of two classes cover the window at once (a vehicle over a leak). The label itself stays as the rule
-     * gives it; training decides whether to use such windows ({@code train.exclude_ambiguous}).
+     * gives it; training scores its models without such windows ({@code train.eval_collar}).
      */
     public static Dataset<Row> withLabels(Dataset<Row> windows, Dataset<Row> events, double collarSeconds,
                                           double collarChannels) {

@@ -39,7 +39,7 @@ public final class ModelCard {
         v.put("eval_rows", String.valueOf(training.evalRows()));
         ClassificationMetrics all = training.allWindowMetrics().get(m.kind());
         v.put("ambiguous", training.ambiguousLeftOut() > 0 ? training.ambiguousLeftOut()
-                + " left out of training and of the metrics below (train.exclude_ambiguous)" : "none left out");
+                + " in the evaluation range, left out of the metrics below (train.eval_collar)" : "none left out");
         v.put("all_windows", all == null ? "-" : "accuracy " + four(all.accuracy()) + ", macro-F1 "
                 + four(all.macroF1()));
         v.put("feature_count", String.valueOf(training.features().size()));

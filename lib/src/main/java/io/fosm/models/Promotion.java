@@ -36,7 +36,7 @@ public final class Promotion {
     public static final String EVAL_START_TAG = "eval_start";
     public static final String EVAL_END_TAG = "eval_end";
     /** Version tag: whether training left gold's label_ambiguous windows out; the gate compares on the same windows. */
-    public static final String EXCLUDE_AMBIGUOUS_TAG = "exclude_ambiguous";
+    public static final String EVAL_COLLAR_TAG = "eval_collar";
 
     private Promotion() {}
 
@@ -125,7 +125,7 @@ public final class Promotion {
                 .and(col(WINDOW_START).geq(lit(Timestamp.from(Instant.parse(start)))))
                 .and(col(WINDOW_END).leq(lit(Timestamp.from(Instant.parse(end))))));
         // both versions are judged on the windows the challenger was evaluated on
-        return Boolean.parseBoolean(challenger.tags().getOrDefault(EXCLUDE_AMBIGUOUS_TAG, "false"))
+        return Boolean.parseBoolean(challenger.tags().getOrDefault(EVAL_COLLAR_TAG, "false"))
                 ? Training.clearlyLabelled(range) : range;
     }
 

@@ -37,9 +37,9 @@ public final class Training {
 
     /**
      * The outcome: the split and class counts, the Deequ report, and the models (empty when the gate refused).
-     * {@code ambiguousLeftOut} counts the label_ambiguous windows of both ranges that were left out
-     * ({@code train.exclude_ambiguous}); {@code allWindowMetrics} then holds each model's metrics on every window of
-     * the evaluation range, ambiguous ones included (empty when nothing was left out).
+     * {@code ambiguousLeftOut} counts the label_ambiguous windows of the evaluation range left out of the headline
+     * metrics ({@code train.eval_collar}); {@code allWindowMetrics} then holds each model's metrics on every window of
+     * the evaluation range, ambiguous ones included (empty without the collar).
      */
     public record Result(TimeSplit split, long trainRows, long evalRows, Map<String, Long> trainClassCounts,
                          List<String> features, QualityReport report, List<Trainer.TrainedModel> models,
@@ -74,18 +74,17 @@ public final class Training {
         Duration gap = Duration.ofMillis(Math.round(1000 * Math.max(options.gapSeconds(),
                 config.gold().windowSeconds())));
         TimeSplit split = TimeSplit.plan(gold, options.trainFraction(), gap);
-        Dataset<Row> usable = options.excludeAmbiguous() ? clearlyLabelled(gold) : gold;
-        Dataset<Row> train = split.train(usable).cache();
-        Dataset<Row> eval = split.evaluation(usable).cache();
-        Dataset<Row> evalAll = usable == gold ? eval : split.evaluation(gold);
+        // every labelled window trains (an ambiguous label is still the likeliest one); the collar is for scoring
+        Dataset<Row> train = split.train(gold).cache();
+        Dataset<Row> evalAll = split.evaluation(gold);
+        Dataset<Row> eval = (options.evalCollar() ? split.evaluation(clearlyLabelled(gold)) : evalAll).cache();
         Map<String, Long> counts = new TreeMap<>();
         for (Row r : train.groupBy(LABEL).count().collectAsList()) {
             counts.put(r.getString(0), r.getLong(1));
         }
         long trainRows = counts.values().stream().mapToLong(Long::longValue).sum();
         long evalRows = eval.count();
-        long ambiguousLeftOut = usable == gold ? 0
-                : split.train(gold).count() + split.evaluation(gold).count() - trainRows - evalRows;
+        long ambiguousLeftOut = options.evalCollar() ? evalAll.count() - evalRows : 0;
         List<String> features = features(config);
 
         Sessions.describe(spark, "fosm-train", "train: Deequ checks of the training set");
@@ -104,7 +103,7 @@ public final class Training {
             Sessions.describe(spark, "fosm-train", "train: " + kind.modelName());
             Trainer.TrainedModel m = Trainer.fit(kind, weighted, eval, space, labels, options);
             models.add(m);
-            if (evalAll != eval) {
+            if (options.evalCollar()) {
                 Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " on every evaluation window");
                 Dataset<Row> known = evalAll.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
                 allWindows.put(kind, ClassificationMetrics.of(Scoring.score(m.model(), known, labels,

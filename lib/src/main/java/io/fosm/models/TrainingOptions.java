@@ -16,12 +16,12 @@ import java.util.List;
  * @param xgboostWorkers XGBoost workers (must not exceed the task slots)
  * @param xgboostThreads threads per XGBoost worker; xgboost4j-spark requires at most {@code spark.task.cpus}
  * @param anomaly whether to train the unsupervised detectors
- * @param excludeAmbiguous whether gold's {@code label_ambiguous} windows are left out of training and of the headline
- *                         evaluation (the metrics on every window are computed as well)
+ * @param evalCollar whether gold's {@code label_ambiguous} windows are left out of the headline evaluation (the
+ *                   metrics on every evaluation window are computed as well); training uses every labelled window
  */
 public record TrainingOptions(List<ModelKind> models, double trainFraction, double gapSeconds, boolean search,
                               long minClassCount, long seed, int xgboostRounds, int xgboostWorkers,
-                              int xgboostThreads, boolean anomaly, boolean excludeAmbiguous) implements Serializable {
+                              int xgboostThreads, boolean anomaly, boolean evalCollar) implements Serializable {
 
     /**
      * The options of {@code train.*} on a cluster with {@code taskSlots} slots (XGBoost workers are capped by them) and
@@ -31,6 +31,6 @@ public record TrainingOptions(List<ModelKind> models, double trainFraction, doub
         return new TrainingOptions(train.models().stream().map(ModelKind::parse).toList(), train.fraction(),
                 train.gapSeconds(), train.search(), train.minClassCount(), train.seed(), train.xgboostRounds(),
                 Math.max(1, Math.min(train.xgboostWorkers(), taskSlots)), Math.max(1, cpusPerTask), train.anomaly(),
-                train.excludeAmbiguous());
+                train.evalCollar());
     }
 }

@@ -61,8 +61,8 @@ public final class XgboostBench {
         TimeSplit split = TimeSplit.plan(gold, 0.7, Duration.ofSeconds(1));
         String trainPath = out.resolve("train.parquet").toString();
         String evalPath = out.resolve("eval.parquet").toString();
-        // as fosm train: the split is planned on every labelled window, then label_ambiguous windows are left out
-        split.train(Training.clearlyLabelled(gold)).select(keep.toArray(new Column[0])).write().mode("overwrite").parquet(trainPath);
+        // as fosm train: every labelled window trains, label_ambiguous windows are left out of the evaluation
+        split.train(gold).select(keep.toArray(new Column[0])).write().mode("overwrite").parquet(trainPath);
         split.evaluation(Training.clearlyLabelled(gold)).select(keep.toArray(new Column[0])).write().mode("overwrite").parquet(evalPath);
 
         Dataset<Row> train = spark.read().parquet(trainPath).cache();
