@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoublePredicate;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 
@@ -55,8 +56,51 @@ public final class GenerateCommand {
         return false;
     }
 
-    /** One command-line option: {@code --name value} or {@code --name=value}. */
-    public record Option(String name, String value) {}
+    /**
+     * One command-line option: {@code --name value} or {@code --name=value}, with the value checks the generator's and
+     * the replay's command lines share. A bad value is "Cannot parse NAME: expected WHAT, got 'VALUE'".
+     */
+    public record Option(String name, String value) {
+        /** The value, which must not be blank. */
+        public String nonEmpty() {
+            if (value.isBlank()) {
+                throw bad("a non-empty value");
+            }
+            return value;
+        }
+
+        /** The value as an integer > 0. */
+        public int positiveInt() {
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below with the option name
+            }
+            throw bad("a positive integer");
+        }
+
+        /** The value as a finite number that {@code valid} accepts; {@code expected} describes such a number. */
+        public double number(String expected, DoublePredicate valid) {
+            try {
+                double d = Double.parseDouble(value.trim());
+                if (Double.isFinite(d) && valid.test(d)) {
+                    return d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below with the option name
+            }
+            throw bad(expected);
+        }
+
+        /** The error for a value that is not {@code expected}. */
+        public IllegalArgumentException bad(String expected) {
+            return new IllegalArgumentException("Cannot parse " + name + ": expected " + expected + ", got '" + value
+                    + "'");
+        }
+    }
 
     /**
      * Splits {@code --name value} / {@code --name=value} arguments into options, in order (the generator's and the
@@ -96,27 +140,26 @@ public final class GenerateCommand {
         Set<String> seen = new HashSet<>();
         for (Option option : options(args)) {
             String name = option.name();
-            String value = option.value();
             if (!seen.add(name)) {
                 throw new IllegalArgumentException("Cannot parse " + name + ": given more than once");
             }
             switch (name) {
-                case "--out" -> b.output(nonEmpty(name, value));
-                case "--fiber-id" -> b.fiberId(nonEmpty(name, value));
-                case "--interrogator-id" -> b.interrogatorId(nonEmpty(name, value));
-                case "--channels" -> b.channels(positiveInt(name, value));
-                case "--channel-spacing" -> b.channelSpacingM(positiveDouble(name, value));
-                case "--fs" -> b.sampleRate(positiveDouble(name, value));
-                case "--duration" -> b.durationSeconds(positiveDouble(name, value));
-                case "--chunk-seconds" -> b.chunkSeconds(positiveDouble(name, value));
-                case "--file-seconds" -> b.fileSeconds(positiveDouble(name, value));
-                case "--start" -> b.start(instant(name, value));
-                case "--seed" -> b.seed(longValue(name, value));
-                case "--event-rate" -> b.eventRatePerMinute(nonNegativeDouble(name, value));
-                case "--event-mix" -> b.eventMix(mix(name, value));
-                case "--drift" -> b.driftMode(drift(name, value));
-                case "--drift-onset" -> b.driftOnsetSeconds(nonNegativeDouble(name, value));
-                case "--fault-rate" -> b.faultRate(fraction(name, value));
+                case "--out" -> b.output(option.nonEmpty());
+                case "--fiber-id" -> b.fiberId(option.nonEmpty());
+                case "--interrogator-id" -> b.interrogatorId(option.nonEmpty());
+                case "--channels" -> b.channels(option.positiveInt());
+                case "--channel-spacing" -> b.channelSpacingM(positiveDouble(option));
+                case "--fs" -> b.sampleRate(positiveDouble(option));
+                case "--duration" -> b.durationSeconds(positiveDouble(option));
+                case "--chunk-seconds" -> b.chunkSeconds(positiveDouble(option));
+                case "--file-seconds" -> b.fileSeconds(positiveDouble(option));
+                case "--start" -> b.start(instant(option));
+                case "--seed" -> b.seed(longValue(option));
+                case "--event-rate" -> b.eventRatePerMinute(nonNegativeDouble(option));
+                case "--event-mix" -> b.eventMix(mix(option));
+                case "--drift" -> b.driftMode(drift(option));
+                case "--drift-onset" -> b.driftOnsetSeconds(nonNegativeDouble(option));
+                case "--fault-rate" -> b.faultRate(fraction(option));
                 default -> throw new IllegalArgumentException("Cannot parse arguments: unknown option " + name
                         + " (see --help)");
             }
@@ -167,108 +210,61 @@ public final class GenerateCommand {
         }
     }
 
-    private static String nonEmpty(String name, String v) {
-        if (v.isBlank()) {
-            throw bad(name, "a non-empty value", v);
-        }
-        return v;
-    }
-
-    private static int positiveInt(String name, String v) {
+    private static long longValue(Option o) {
         try {
-            int n = Integer.parseInt(v.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the option name
-        }
-        throw bad(name, "a positive integer", v);
-    }
-
-    private static long longValue(String name, String v) {
-        try {
-            return Long.parseLong(v.trim());
+            return Long.parseLong(o.value().trim());
         } catch (NumberFormatException e) {
-            throw bad(name, "an integer", v);
+            throw o.bad("an integer");
         }
     }
 
-    private static double number(String name, String v, String expected) {
+    private static double positiveDouble(Option o) {
+        return o.number("a positive number", d -> d > 0);
+    }
+
+    private static double nonNegativeDouble(Option o) {
+        return o.number("a number >= 0", d -> d >= 0);
+    }
+
+    private static double fraction(Option o) {
+        return o.number("a number between 0 and 1", d -> d >= 0 && d <= 1);
+    }
+
+    private static Instant instant(Option o) {
         try {
-            double d = Double.parseDouble(v.trim());
-            if (Double.isFinite(d)) {
-                return d;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the option name
-        }
-        throw bad(name, expected, v);
-    }
-
-    private static double positiveDouble(String name, String v) {
-        double d = number(name, v, "a positive number");
-        if (d <= 0) {
-            throw bad(name, "a positive number", v);
-        }
-        return d;
-    }
-
-    private static double nonNegativeDouble(String name, String v) {
-        double d = number(name, v, "a number >= 0");
-        if (d < 0) {
-            throw bad(name, "a number >= 0", v);
-        }
-        return d;
-    }
-
-    private static double fraction(String name, String v) {
-        double d = number(name, v, "a number between 0 and 1");
-        if (d < 0 || d > 1) {
-            throw bad(name, "a number between 0 and 1", v);
-        }
-        return d;
-    }
-
-    private static Instant instant(String name, String v) {
-        try {
-            return Instant.parse(v.trim());
+            return Instant.parse(o.value().trim());
         } catch (DateTimeParseException e) {
-            throw bad(name, "an ISO-8601 UTC time like 2026-01-01T00:00:00Z", v);
+            throw o.bad("an ISO-8601 UTC time like 2026-01-01T00:00:00Z");
         }
     }
 
-    private static DriftMode drift(String name, String v) {
+    private static DriftMode drift(Option o) {
         try {
-            return DriftMode.parse(v);
+            return DriftMode.parse(o.value());
         } catch (IllegalArgumentException e) {
-            throw bad(name, "one of none, gain, noise, mix, all", v);
+            throw o.bad("one of none, gain, noise, mix, all");
         }
     }
 
-    private static Map<EventType, Double> mix(String name, String v) {
+    private static Map<EventType, Double> mix(Option o) {
         String expected = "type=weight pairs like leak=1,vehicle=2 (types leak, digging, walking, vehicle, pig)";
         Map<EventType, Double> m = new EnumMap<>(EventType.class);
-        for (String part : v.split(",")) {
+        for (String part : o.value().split(",")) {
             String[] kv = part.split("=", 2);
             if (kv.length != 2) {
-                throw bad(name, expected, v);
+                throw o.bad(expected);
             }
             EventType type;
             try {
                 type = EventType.parse(kv[0]);
             } catch (IllegalArgumentException e) {
-                throw bad(name, expected, v);
+                throw o.bad(expected);
             }
             if (type == EventType.BACKGROUND) {
-                throw bad(name, expected, v);
+                throw o.bad(expected);
             }
-            m.put(type, nonNegativeDouble(name, kv[1]));
+            m.put(type, nonNegativeDouble(new Option(o.name(), kv[1])));
         }
         return m;
-    }
-
-    private static IllegalArgumentException bad(String name, String expected, String got) {
-        return new IllegalArgumentException("Cannot parse " + name + ": expected " + expected + ", got '" + got + "'");
     }
 }

@@ -90,20 +90,15 @@ public final class ReplayCommand {
                 throw new IllegalArgumentException("Cannot parse " + name + ": given more than once");
             }
             switch (name) {
-                case "--bootstrap" -> bootstrap = nonEmpty(name, value);
-                case "--topic" -> topic = nonEmpty(name, value);
-                case "--partitions" -> partitions = positiveInt(name, value);
-                case "--start" -> start = nonEmpty(name, value).trim();
-                case "--speed" -> speed = number(name, value, 0, "a number >= 0 (0 = as fast as possible)");
-                case "--rate" -> rate = number(name, value, Double.MIN_VALUE, "a number of samples/s > 0");
-                case "--fault-rate" -> {
-                    faultRate = number(name, value, 0, "a number between 0 and 1");
-                    if (faultRate > 1) {
-                        throw bad(name, "a number between 0 and 1", value);
-                    }
-                }
-                case "--faults" -> faults = faults(name, value);
-                case "--late-seconds" -> lateSeconds = number(name, value, Double.MIN_VALUE, "a number of seconds > 0");
+                case "--bootstrap" -> bootstrap = option.nonEmpty();
+                case "--topic" -> topic = option.nonEmpty();
+                case "--partitions" -> partitions = option.positiveInt();
+                case "--start" -> start = option.nonEmpty().trim();
+                case "--speed" -> speed = option.number("a number >= 0 (0 = as fast as possible)", d -> d >= 0);
+                case "--rate" -> rate = option.number("a number of samples/s > 0", d -> d > 0);
+                case "--fault-rate" -> faultRate = option.number("a number between 0 and 1", d -> d >= 0 && d <= 1);
+                case "--faults" -> faults = faults(option);
+                case "--late-seconds" -> lateSeconds = option.number("a number of seconds > 0", d -> d > 0);
                 default -> throw new IllegalStateException("unhandled option " + name);
             }
         }
@@ -170,56 +165,21 @@ public final class ReplayCommand {
         }
     }
 
-    private static List<MessageFault> faults(String name, String value) {
+    private static List<MessageFault> faults(GenerateCommand.Option option) {
         List<MessageFault> out = new ArrayList<>();
-        for (String part : value.split(",")) {
+        for (String part : option.value().split(",")) {
             if (part.isBlank()) {
                 continue;
             }
             try {
                 out.add(MessageFault.parse(part));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Cannot parse " + name + ": " + e.getMessage());
+                throw new IllegalArgumentException("Cannot parse " + option.name() + ": " + e.getMessage());
             }
         }
         if (out.isEmpty()) {
-            throw bad(name, "a comma-separated list of faults", value);
+            throw option.bad("a comma-separated list of faults");
         }
         return out;
-    }
-
-    private static String nonEmpty(String name, String v) {
-        if (v.isBlank()) {
-            throw bad(name, "a non-empty value", v);
-        }
-        return v;
-    }
-
-    private static int positiveInt(String name, String v) {
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the option name
-        }
-        throw bad(name, "a positive integer", v);
-    }
-
-    private static double number(String name, String v, double min, String expected) {
-        try {
-            double d = Double.parseDouble(v.trim());
-            if (Double.isFinite(d) && d >= min) {
-                return d;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the option name
-        }
-        throw bad(name, expected, v);
-    }
-
-    private static IllegalArgumentException bad(String name, String expected, String got) {
-        return new IllegalArgumentException("Cannot parse " + name + ": expected " + expected + ", got '" + got + "'");
     }
 }
