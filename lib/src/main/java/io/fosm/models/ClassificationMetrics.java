@@ -2,10 +2,12 @@ package io.fosm.models;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.fosm.lakehouse.Columns;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,6 +22,11 @@ public record ClassificationMetrics(List<String> labels, long[][] confusion, dou
 
     /** Precision, recall, F1 and support of one class. */
     public record PerClass(double precision, double recall, double f1, long support) {}
+
+    /** Scores labelled gold rows with {@code model} ({@link Scoring#score}) and computes their metrics. */
+    public static ClassificationMetrics evaluate(PipelineModel model, Dataset<Row> rows, List<String> labels) {
+        return of(Scoring.score(model, rows, labels, Columns.BACKGROUND), labels, Columns.BACKGROUND);
+    }
 
     /**
      * Computes the metrics from scored rows with the true {@code label}, the {@code predicted_label} and the

@@ -1,6 +1,5 @@
 package io.fosm.models;
 
-import static io.fosm.lakehouse.Columns.BACKGROUND;
 import static io.fosm.lakehouse.Columns.LABEL;
 import static io.fosm.lakehouse.Columns.WINDOW_END;
 import static io.fosm.lakehouse.Columns.WINDOW_START;
@@ -110,8 +109,7 @@ public final class Promotion {
                                                 Dataset<Row> range) {
         List<String> labels = classes(version);
         Dataset<Row> known = range.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
-        return ClassificationMetrics.of(Scoring.score(load(spark, registry, version), known, labels, BACKGROUND),
-                labels, BACKGROUND).asMetrics();
+        return ClassificationMetrics.evaluate(load(spark, registry, version), known, labels).asMetrics();
     }
 
     private static Dataset<Row> evaluationRange(Dataset<Row> gold, ModelVersion challenger) {

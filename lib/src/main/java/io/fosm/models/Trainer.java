@@ -1,6 +1,5 @@
 package io.fosm.models;
 
-import static io.fosm.lakehouse.Columns.BACKGROUND;
 import static io.fosm.lakehouse.Columns.LABEL;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -101,8 +100,7 @@ public final class Trainer {
             }
         });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Dataset<Row> scored = Scoring.score(model, eval, labels, BACKGROUND);
-        ClassificationMetrics metrics = ClassificationMetrics.of(scored, labels, BACKGROUND);
+        ClassificationMetrics metrics = ClassificationMetrics.evaluate(model, eval, labels);
         return new TrainedModel(kind, model, List.copyOf(labels), metrics, params, seconds,
                 importance(last, space.inputNames()));
     }

@@ -76,8 +76,8 @@ public final class Training {
         TimeSplit split = TimeSplit.plan(gold, options.trainFraction(), gap);
         // every labelled window trains (an ambiguous label is still the likeliest one); the collar is for scoring
         Dataset<Row> train = split.train(gold).cache();
-        Dataset<Row> evalAll = split.evaluation(gold);
-        Dataset<Row> eval = (options.evalCollar() ? split.evaluation(clearlyLabelled(gold)) : evalAll).cache();
+        Dataset<Row> evalAll = split.evaluation(gold).cache();
+        Dataset<Row> eval = options.evalCollar() ? clearlyLabelled(evalAll).cache() : evalAll;
         Map<String, Long> counts = new TreeMap<>();
         for (Row r : train.groupBy(LABEL).count().collectAsList()) {
             counts.put(r.getString(0), r.getLong(1));
@@ -99,15 +99,14 @@ public final class Training {
         Dataset<Row> weighted = Trainer.withClassWeights(train, counts).cache();
         List<Trainer.TrainedModel> models = new ArrayList<>();
         Map<ModelKind, ClassificationMetrics> allWindows = new java.util.EnumMap<>(ModelKind.class);
+        Dataset<Row> knownAll = evalAll.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
         for (ModelKind kind : options.models()) {
             Sessions.describe(spark, "fosm-train", "train: " + kind.modelName());
             Trainer.TrainedModel m = Trainer.fit(kind, weighted, eval, space, labels, options);
             models.add(m);
             if (options.evalCollar()) {
                 Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " on every evaluation window");
-                Dataset<Row> known = evalAll.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
-                allWindows.put(kind, ClassificationMetrics.of(Scoring.score(m.model(), known, labels,
-                        Columns.BACKGROUND), labels, Columns.BACKGROUND));
+                allWindows.put(kind, ClassificationMetrics.evaluate(m.model(), knownAll, labels));
             }
         }
         List<AnomalyDetectors.Result> anomalies = List.of();
@@ -118,6 +117,7 @@ public final class Training {
         weighted.unpersist();
         train.unpersist();
         eval.unpersist();
+        evalAll.unpersist();
         return new Result(split, trainRows, evalRows, counts, features, report, List.copyOf(models), anomalies,
                 goldVersion, ambiguousLeftOut, Map.copyOf(allWindows));
     }

@@ -94,8 +94,7 @@ class ModelsTest {
     void xgboostKeepsItsHeldOutQualityClassByClass() {
         Trainer.TrainedModel m = Trainer.fit(ModelKind.XGBOOST, weighted, eval, space, labels, OPTIONS);
         String detail = "\n" + m.metrics().confusionText() + m.metrics().perClass();
-        ClassificationMetrics everyWindow = ClassificationMetrics.of(Scoring.score(m.model(), split.evaluation(gold),
-                labels, Columns.BACKGROUND), labels, Columns.BACKGROUND);
+        ClassificationMetrics everyWindow = ClassificationMetrics.evaluate(m.model(), split.evaluation(gold), labels);
         // the figures docs/models.md quotes (target/surefire-reports/*-output.txt)
         System.out.printf("xgboost, clearly labelled evaluation windows: macro-F1 %.4f accuracy %.4f %s%n",
                 m.metrics().macroF1(), m.metrics().accuracy(), f1s(m.metrics()));

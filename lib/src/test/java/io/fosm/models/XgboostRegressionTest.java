@@ -43,8 +43,7 @@ class XgboostRegressionTest {
                 false, true);
         Trainer.TrainedModel m = Trainer.fit(ModelKind.XGBOOST, Trainer.withClassWeights(train, counts), eval,
                 new FeatureSpace(Training.features(config)), labels, options);
-        ClassificationMetrics everyWindow = ClassificationMetrics.of(Scoring.score(m.model(), split.evaluation(gold),
-                labels, Columns.BACKGROUND), labels, Columns.BACKGROUND);
+        ClassificationMetrics everyWindow = ClassificationMetrics.evaluate(m.model(), split.evaluation(gold), labels);
         String detail = "\n" + m.metrics().confusionText() + m.metrics().perClass();
         System.out.printf(Locale.ROOT, "xgboost on the long fiber: macro-F1 %.4f (every window %.4f), accuracy %.4f%s%n",
                 m.metrics().macroF1(), everyWindow.macroF1(), m.metrics().accuracy(), detail);
