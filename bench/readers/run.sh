@@ -12,7 +12,8 @@ samples="${FOSM_DAS_SAMPLES:-}"
 [[ -n "$samples" ]] || for d in ../shared/das-samples .cache/das-samples; do [[ -f "$d/prodml_2.0.h5" ]] && { samples="$d"; break; }; done
 [[ -n "$samples" && -f "$samples/prodml_2.0.h5" ]] || { echo "bench-readers: no DAS sample files: run 'make das-samples'" >&2; exit 2; }
 files="prodml_2.0.h5 iDAS005_hdf5_example.626.h5 iDAS005_tdms_example.626.tdms terra15_v5_test_file.hdf5 febus_2.h5 ap_sensing_1.hdf5 decimated_optodas.hdf5 small_channel_patch.sgy"
-mvn -B -q ${MVN_FLAGS:-} -pl lib install -DskipTests
+# compile only (no install: ~/.m2 is not touched)
+mvn -B -q ${MVN_FLAGS:-} -pl lib compile
 cp="$root/lib/target/classes:$(mvn -B -q ${MVN_FLAGS:-} -pl lib dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 echo "== fosm Java readers (one thread): file format samples median_s samples_per_s"
