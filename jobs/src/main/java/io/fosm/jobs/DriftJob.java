@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
-import io.fosm.config.ConfigException;
+import io.fosm.cli.ExitCode;
 import io.fosm.config.FosmConfig;
 import io.fosm.drift.DriftReport;
 import io.fosm.drift.DriftReports;
@@ -18,11 +18,8 @@ import io.fosm.spark.Sessions;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,89 +37,11 @@ import org.apache.spark.sql.SparkSession;
 final class DriftJob {
     private DriftJob() {}
 
-    static final String USAGE = """
-            usage: fosm drift --current TABLE [--reference TABLE | --reference @ALIAS] [options]
-
-                --current TABLE        the gold-like table to check: a table name (e.g. gold_features) or a path
-                --reference TABLE      the reference: a table name or path (profiled now), or @ALIAS for the stored
-                                       profile of the model version holding that alias (default: @champion)
-                --start ISO-INSTANT    first event time to report (default: the current table's first window)
-                --end ISO-INSTANT      end of the last report window, exclusive (default: its last window's end)
-                --window-seconds S     cut [start, end) into report windows of S seconds (default: one window)
-                --fail-on-drift        exit 1 when the last report window drifted (for schedulers)
-            """;
-
-    /** The drift options; the rest are the common options of {@link JobArgs}. */
+    /** The drift options ({@code JobCommands.Drift}). */
     record Options(String current, String reference, Optional<Instant> start, Optional<Instant> end,
-                   Optional<Double> windowSeconds, boolean failOnDrift, List<String> common) {
+                   Optional<Double> windowSeconds, boolean failOnDrift) {}
 
-        static Options parse(List<String> args) {
-            String current = null;
-            String reference = "@champion";
-            Optional<Instant> start = Optional.empty();
-            Optional<Instant> end = Optional.empty();
-            Optional<Double> window = Optional.empty();
-            boolean fail = false;
-            List<String> common = new ArrayList<>();
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                switch (a) {
-                    case "--current" -> current = value(args, ++i, a);
-                    case "--reference" -> reference = value(args, ++i, a);
-                    case "--start" -> start = Optional.of(instant(value(args, ++i, a), a));
-                    case "--end" -> end = Optional.of(instant(value(args, ++i, a), a));
-                    case "--window-seconds" -> {
-                        String v = value(args, ++i, a);
-                        try {
-                            double s = Double.parseDouble(v);
-                            if (!(s > 0) || Double.isInfinite(s)) {
-                                throw new NumberFormatException();
-                            }
-                            window = Optional.of(s);
-                        } catch (NumberFormatException e) {
-                            throw new ConfigException("Cannot parse --window-seconds of drift: expected a positive"
-                                    + " number of seconds, got '" + v + "'");
-                        }
-                    }
-                    case "--fail-on-drift" -> fail = true;
-                    default -> common.add(a);
-                }
-            }
-            if (current == null) {
-                throw new ConfigException("Cannot run drift: --current TABLE is required\n" + USAGE);
-            }
-            if (start.isPresent() && end.isPresent() && !end.get().isAfter(start.get())) {
-                throw new ConfigException("Cannot run drift: --end must be after --start, cannot be: " + start.get()
-                        + " .. " + end.get());
-            }
-            return new Options(current, reference, start, end, window, fail, List.copyOf(common));
-        }
-
-        private static String value(List<String> args, int i, String option) {
-            if (i >= args.size()) {
-                throw new ConfigException("Cannot parse " + option + " of drift: it needs a value");
-            }
-            return args.get(i);
-        }
-
-        private static Instant instant(String v, String option) {
-            try {
-                return Instant.parse(v);
-            } catch (DateTimeParseException e) {
-                throw new ConfigException("Cannot parse " + option + " of drift: expected an ISO-8601 UTC instant like"
-                        + " 2026-01-01T00:00:00Z, got '" + v + "'");
-            }
-        }
-    }
-
-    static int run(List<String> args, Map<String, String> env) {
-        Options o = Options.parse(args);
-        JobArgs common = JobArgs.parse("drift", o.common(), env);
-        if (common.date().isPresent()) {
-            throw new ConfigException("Cannot run drift for one --date: use --start and --end");
-        }
-        FosmConfig config = common.config(env);
-        SparkSession spark = Sessions.open(config, "fosm drift");
+    static int run(SparkSession spark, FosmConfig config, Options o) {
         String currentPath = resolve(config, o.current());
         Dataset<Row> current = read(spark, currentPath, "--current");
         ReferenceProfile ref;
@@ -174,7 +93,7 @@ final class DriftJob {
         System.out.println("drift: reference " + ref.reference() + "; " + last.consecutiveDrifted()
                 + " drifted window(s) in a row, retraining " + (last.retrain() ? "recommended" : "not recommended")
                 + "; flag file " + config.drift().output() + "/flag.json");
-        return o.failOnDrift() && last.drifted() ? 1 : 0;
+        return o.failOnDrift() && last.drifted() ? ExitCode.REFUSED : ExitCode.OK;
     }
 
     /** A table name of the lakehouse (e.g. gold_features) or a path. */

@@ -1,5 +1,6 @@
 package io.fosm.jobs;
 
+import io.fosm.cli.ExitCode;
 import io.fosm.config.FosmConfig;
 import io.fosm.lakehouse.Tables;
 import io.fosm.models.Promotion;
@@ -10,13 +11,13 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code fosm promote}: the challenger becomes champion only if the promotion gate allows it; otherwise it says why
- * and changes nothing (exit 0 either way: not promoting is a normal outcome). {@code fosm rollback} restores the
- * previous champion.
+ * and changes nothing (exit 0 either way: not promoting is a normal outcome, unless the caller asks for exit 1 with
+ * {@code --fail-if-not-promoted}). {@code fosm rollback} restores the previous champion.
  */
 final class PromoteJob {
     private PromoteJob() {}
 
-    static int promote(SparkSession spark, FosmConfig config) {
+    static int promote(SparkSession spark, FosmConfig config, boolean failIfNotPromoted) {
         ModelRegistry registry = MlflowTracking.connect(config.mlflow().trackingUri()).registry();
         PromotionGate gate = new PromotionGate(config.promote().metric(), config.promote().margin(),
                 config.promote().maxClassRegression());
@@ -33,7 +34,11 @@ final class PromoteJob {
             System.out.println("promote: per-class F1 change (challenger - champion): "
                     + outcome.decision().classF1Change());
         }
-        return 0;
+        if (!outcome.promoted() && failIfNotPromoted) {
+            System.err.printf("fosm promote: Cannot promote version %s: %s%n", outcome.challenger(), outcome.reason());
+            return ExitCode.REFUSED;
+        }
+        return ExitCode.OK;
     }
 
     static int rollback(FosmConfig config) {

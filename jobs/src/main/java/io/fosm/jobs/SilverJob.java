@@ -1,5 +1,6 @@
 package io.fosm.jobs;
 
+import io.fosm.cli.ExitCode;
 import io.fosm.config.FosmConfig;
 import io.fosm.lakehouse.Silver;
 import java.time.LocalDate;
@@ -22,7 +23,7 @@ final class SilverJob {
             System.err.println("fosm silver: Cannot publish the batch: the Deequ gate failed:");
             r.report().failures().forEach(f -> System.err.println("  " + f.check() + ": " + f.rule() + " (measured "
                     + f.measured() + ")"));
-            return 1;
+            return ExitCode.REFUSED;
         }
         return 0;
     }

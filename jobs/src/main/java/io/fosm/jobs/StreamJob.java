@@ -25,45 +25,8 @@ import org.apache.spark.sql.streaming.Trigger;
 final class StreamJob {
     private StreamJob() {}
 
-    static final String USAGE = """
-            usage: fosm stream [--available-now] [--for SECONDS] [options]
-                --available-now   process everything the source holds now, then stop
-                --for SECONDS     stop after SECONDS (default: run until killed)
-            """;
-
-    /** Options of the stream command itself, taken out of the argument list before the shared ones. */
-    record Options(boolean availableNow, double seconds) {
-        static Options take(List<String> args) {
-            boolean now = false;
-            double seconds = 0;
-            for (int i = 0; i < args.size(); ) {
-                String a = args.get(i);
-                if (a.equals("--available-now")) {
-                    now = true;
-                    args.remove(i);
-                } else if (a.equals("--for")) {
-                    if (i + 1 >= args.size()) {
-                        throw new IllegalArgumentException("Cannot run stream: --for needs a number of seconds");
-                    }
-                    String v = args.get(i + 1);
-                    try {
-                        seconds = Double.parseDouble(v);
-                    } catch (NumberFormatException e) {
-                        seconds = -1;
-                    }
-                    if (!(seconds > 0)) {
-                        throw new IllegalArgumentException("Cannot parse --for of stream: expected a positive number of "
-                                + "seconds, got '" + v + "'");
-                    }
-                    args.remove(i);
-                    args.remove(i);
-                } else {
-                    i++;
-                }
-            }
-            return new Options(now, seconds);
-        }
-    }
+    /** Options of the stream command: stop when the source is drained, or after {@code seconds} (0: never). */
+    record Options(boolean availableNow, double seconds) {}
 
     static int run(SparkSession spark, FosmConfig config, Options options) throws TimeoutException {
         Map<String, Long> dead = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.fosm.jobs;
 
+import io.fosm.cli.ExitCode;
 import io.fosm.config.FosmConfig;
 import io.fosm.drift.ReferenceProfile;
 import io.fosm.models.AnomalyDetectors;
@@ -45,7 +46,7 @@ final class TrainJob {
         if (!result.report().passed()) {
             System.out.print(result.report().render());
             System.err.println("fosm train: Cannot train: the Deequ checks of the training set failed (see above)");
-            return 1;
+            return ExitCode.REFUSED;
         }
         String experiment = mlflow.experimentId(config.mlflow().experiment());
         Map<String, String> tags = provenance(spark, config, result, env);

@@ -38,7 +38,9 @@ class FosmCliTest {
     @Test
     void unknownCommandIsAUsageError() {
         assertEquals(2, Fosm.run(new String[] {"bronz"}, Map.of()));
-        assertTrue(err().contains("fosm: unknown command 'bronz'"), err());
+        assertTrue(err().startsWith("fosm: Cannot parse arguments: unknown command 'bronz' (commands: generate,"),
+                err());
+        assertTrue(err().contains("Usage: fosm"), "the usage follows: " + err());
     }
 
     @Test
@@ -59,15 +61,15 @@ class FosmCliTest {
     @Test
     void badDateAndUnknownArgument() {
         assertEquals(2, Fosm.run(new String[] {"silver", "--date", "2026-13-01"}, Map.of()));
-        assertTrue(err().contains("Cannot parse --date of silver: expected YYYY-MM-DD, got '2026-13-01'"), err());
+        assertTrue(err().startsWith("fosm silver: Cannot parse --date: expected YYYY-MM-DD, got '2026-13-01'"), err());
         assertEquals(2, Fosm.run(new String[] {"gold", "--window", "2"}, Map.of()));
-        assertTrue(err().contains("unknown argument '--window'"), err());
+        assertTrue(err().contains("fosm gold: Cannot parse arguments: unknown option --window (see --help)"), err());
     }
 
     @Test
     void streamOptionsAndConfigAreCheckedBeforeSparkStarts() {
         assertEquals(2, Fosm.run(new String[] {"stream", "--for", "soon"}, Map.of()));
-        assertTrue(err().contains("Cannot parse --for of stream: expected a positive number of seconds, got 'soon'"), err());
+        assertTrue(err().contains("fosm stream: Cannot parse --for: expected a positive number, got 'soon'"), err());
         assertEquals(2, Fosm.run(new String[] {"stream", "--conf", "stream.source=mqtt"}, Map.of()));
         assertTrue(err().contains("Invalid stream.source (from --conf)"), err());
         assertTrue(err().contains("files or kafka"), err());
@@ -75,8 +77,9 @@ class FosmCliTest {
 
     @Test
     void dateIsRejectedWhereItWouldBeIgnored() {
+        // only silver, gold and score have --date: bronze lands whatever is new, whatever its date
         assertEquals(2, Fosm.run(new String[] {"bronze", "--date", "2026-01-01"}, Map.of()));
-        assertTrue(err().contains("Cannot run bronze for one --date: only [silver, gold, score]"), err());
+        assertTrue(err().contains("fosm bronze: Cannot parse arguments: unknown option --date"), err());
     }
 
     @Test
@@ -111,12 +114,51 @@ class FosmCliTest {
     @Test
     void driftArgumentsAreValidated() {
         assertEquals(2, Fosm.run(new String[] {"drift", "--reference", "gold_features"}, Map.of()));
-        assertTrue(err().contains("fosm drift: Cannot run drift: --current TABLE is required"), err());
+        assertTrue(err().contains("fosm drift: Cannot parse arguments: --current TABLE is required"), err());
         assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--start", "yesterday"}, Map.of()));
-        assertTrue(err().contains("Cannot parse --start of drift: expected an ISO-8601 UTC instant"), err());
+        assertTrue(err().contains("fosm drift: Cannot parse --start: expected an ISO-8601 UTC time"), err());
         assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--window-seconds", "0"}, Map.of()));
         assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--date", "2026-01-01"}, Map.of()));
         assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--bogus"}, Map.of()));
-        assertTrue(err().contains("unknown argument '--bogus'"), err());
+        assertTrue(err().contains("unknown option --bogus"), err());
+        assertEquals(2, Fosm.run(new String[] {"drift", "--current", "x", "--start", "2026-01-02T00:00:00Z", "--end",
+            "2026-01-01T00:00:00Z"}, Map.of()));
+        assertTrue(err().contains("fosm drift: Cannot run drift: --end must be after --start"), err());
+    }
+
+    @Test
+    void helpIsGeneratedForTheToolAndEveryCommand() {
+        assertEquals(0, Fosm.run(new String[] {"--help"}, Map.of()));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String command : new String[] {"generate", "replay", "bronze", "silver", "gold", "train", "promote",
+            "rollback", "score", "stream", "drift", "summary", "config"}) {
+            assertTrue(help.contains("  " + command + " "), command + " listed in\n" + help);
+        }
+        out.reset();
+        assertEquals(0, Fosm.run(new String[] {"gold", "--help"}, Map.of()));
+        String gold = out.toString(StandardCharsets.UTF_8);
+        assertTrue(gold.startsWith("Usage: fosm gold"), gold);
+        for (String option : new String[] {"--date=YYYY-MM-DD", "--profile=NAME", "--conf-file=FILE", "--conf=KEY=VALUE"}) {
+            assertTrue(gold.contains(option), option + " in\n" + gold);
+        }
+        out.reset();
+        assertEquals(0, Fosm.run(new String[] {"promote", "-h"}, Map.of()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--fail-if-not-promoted"));
+        assertEquals(0, Fosm.run(new String[] {"generate", "--help"}, Map.of()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: fosm generate --out DIR [options]"));
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertEquals(2, Fosm.run(new String[0], Map.of()));
+        assertTrue(err().startsWith("fosm: Cannot run fosm: a command is required"), err());
+    }
+
+    @Test
+    void optionsTakeTheEqualsFormAndRefuseRepeats() {
+        assertEquals(0, Fosm.run(new String[] {"config", "--conf=gold.hop_seconds=0.5", "--profile=local"}, Map.of()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("gold.hop_seconds = 0.5"));
+        assertEquals(2, Fosm.run(new String[] {"gold", "--date", "2026-01-01", "--date", "2026-01-02"}, Map.of()));
+        assertTrue(err().contains("fosm gold: Cannot parse --date: given more than once"), err());
     }
 }

@@ -36,6 +36,9 @@ public final class ConfigSources {
     private static final Pattern KAFKA_OPTION = Pattern.compile(Pattern.quote(KAFKA_OPTION_PREFIX) + "[A-Za-z0-9._-]+");
 
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** Keys declared by conf/defaults.properties, and keys the parser asked for (see {@link FosmConfig#keys()}). */
+    private final java.util.Set<String> declared = new java.util.TreeSet<>();
+    private final java.util.Set<String> asked = java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
     private final Map<String, String> origins = new LinkedHashMap<>();
     private final Map<String, String> env;
 
@@ -110,12 +113,34 @@ public final class ConfigSources {
                     + " (known keys are those of conf/defaults.properties, fiber.<id>.<setting> and "
                     + KAFKA_OPTION_PREFIX + "<kafka-key>)");
         }
+        if (declaring) {
+            declared.add(key);
+        }
         values.put(key, value);
         origins.put(key, origin);
     }
 
+    /**
+     * The keys of this configuration in documentation form: those conf/defaults.properties declares and those read
+     * through {@link #raw} or {@link #withPrefix}, with per-fiber keys as {@code fiber.<id>.<setting>} and Kafka
+     * pass-through keys as {@code stream.kafka.option.<kafka-key>}.
+     */
+    java.util.SortedSet<String> keys() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        List<String> all = new java.util.ArrayList<>(declared);
+        synchronized (asked) {
+            all.addAll(asked);
+        }
+        for (String key : all) {
+            Matcher fiber = FIBER_KEY.matcher(key);
+            out.add(fiber.matches() ? "fiber.<id>." + fiber.group(2) : key);
+        }
+        return out;
+    }
+
     /** The raw value with ${key} references resolved, or null when the key is absent. */
     public String raw(String key) {
+        asked.add(key);
         String value = values.get(key);
         return value == null ? null : resolve(key, value, 0, true);
     }
@@ -125,6 +150,7 @@ public final class ConfigSources {
      * {@code withPrefix("stream.kafka.option.")} gives {@code security.protocol -> SASL_SSL}.
      */
     public Map<String, String> withPrefix(String prefix) {
+        asked.add(prefix + (prefix.equals(KAFKA_OPTION_PREFIX) ? "<kafka-key>" : "<key>"));
         Map<String, String> out = new java.util.TreeMap<>();
         values.keySet().stream().filter(k -> k.startsWith(prefix) && k.length() > prefix.length())
                 .forEach(k -> out.put(k.substring(prefix.length()), raw(k)));

@@ -117,6 +117,18 @@ public record FosmConfig(
         return load("local", null, Map.of(), List.of(overrides));
     }
 
+    /**
+     * Every configuration key, as docs/configuration.md must list it: the keys conf/defaults.properties declares
+     * (the only ones a file, FOSM_* variable or --conf may set) and every key this parser reads, found by parsing the
+     * defaults; per-fiber keys as {@code fiber.<id>.<setting>}, Kafka pass-through keys as
+     * {@code stream.kafka.option.<kafka-key>}. Derived from the code, so a key added to the parser is in it.
+     */
+    public static java.util.SortedSet<String> keys() {
+        ConfigSources src = ConfigSources.load(null, null, Map.of(), List.of());
+        from("defaults", src);
+        return src.keys();
+    }
+
     static FosmConfig from(String profile, ConfigSources src) {
         Reader r = new Reader(src);
         String root = absolute(r.nonEmpty("lakehouse.root"));

@@ -211,6 +211,7 @@ public final class Replay {
 
     private void ensureTopic() throws InterruptedException {
         Properties p = new Properties();
+        p.putAll(options.kafkaOptions());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap());
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
@@ -272,6 +273,8 @@ public final class Replay {
 
         Sender() {
             Properties p = new Properties();
+            // the cluster's security settings (stream.kafka.option.*) first; the replay's own settings below win
+            p.putAll(options.kafkaOptions());
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap());
             p.put(ProducerConfig.CLIENT_ID_CONFIG, "fosm-replay-" + cfg.fiberId());
             // idempotent: a retried batch is not written twice, so the only duplicates are the injected ones

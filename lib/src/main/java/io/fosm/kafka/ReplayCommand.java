@@ -1,53 +1,100 @@
 package io.fosm.kafka;
 
-import io.fosm.generate.GenerateCommand;
+import io.fosm.cli.Cli;
+import io.fosm.cli.ConfigOptions;
+import io.fosm.cli.UsageException;
+import io.fosm.config.FosmConfig;
+import io.fosm.generate.FiberOptions;
 import io.fosm.generate.GeneratorConfig;
+import io.fosm.spark.Sessions;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import org.apache.hadoop.conf.Configuration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Command-line front end of {@code fosm replay}; the CLI dispatcher calls {@link #run}. */
-public final class ReplayCommand {
+/**
+ * {@code fosm replay} (picocli): renders a synthetic fiber and sends it to Kafka. The broker, the topic, the Kafka
+ * client security settings and the file system of the logs come from the same configuration as every other command
+ * ({@code stream.kafka.bootstrap_servers}, {@code stream.kafka.topic}, {@code stream.kafka.option.*}, {@code s3.*});
+ * {@code --bootstrap} and {@code --topic} override the first two. Exit codes: {@link io.fosm.cli.ExitCode}.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        customSynopsis = "fosm replay --out DIR [options]",
+        description = {"Renders a synthetic fiber and sends it to Kafka as chunk records (key <fiber>/<channel>), paced"
+                + " like a live interrogator, with malformed messages injected and logged (docs/kafka.md).",
+            "The fiber options are those of fosm generate; the event log and faults log go to DIR/events/."})
+public final class ReplayCommand implements Callable<Integer> {
+    private final Map<String, String> env;
 
-    private static final String USAGE = String.join("\n",
-            "Usage: fosm replay --out DIR [options]",
-            "Renders a synthetic fiber and sends it to Kafka as chunk records (key <fiber>/<channel>), paced like a",
-            "live interrogator, with malformed messages injected and logged (docs/kafka.md).",
-            "",
-            "Kafka and pacing:",
-            "  --bootstrap HOST:PORT  Kafka bootstrap servers                              (127.0.0.1:9092)",
-            "  --topic NAME           topic; created when missing                          (fosm-chunks)",
-            "  --partitions N         partitions of a topic the replay creates             (2)",
-            "  --start now|ISO        first sample time; 'now' paces against the wall clock (now)",
-            "  --speed X              real-time factor; 0 sends as fast as possible        (1)",
-            "  --rate S               samples/s instead of --speed (channels x fs = real time)",
-            "  --fault-rate F         fraction of messages to corrupt, 0..1                (0)",
-            "  --faults LIST          faults to draw from, comma-separated                 (all)",
-            "                         garbage, truncated, bad_version, nan_samples, wrong_sample_count,",
-            "                         unknown_channel, unknown_fiber, future_timestamp, duplicate, out_of_order, late",
-            "  --late-seconds S       event time a 'late' message is held back             (30)",
-            "",
-            "The fiber (as fosm generate; the event log and faults log go to DIR/events/):",
-            "  --out DIR              folder for the logs (local path, file://, s3a://...)  (required)",
-            "  --fiber-id ID, --interrogator-id ID, --channels N, --channel-spacing M, --fs HZ, --duration S,",
-            "  --chunk-seconds S, --file-seconds S (render block; default = chunk), --seed N, --event-rate R,",
-            "  --event-mix SPEC, --drift none|gain|noise|mix|all, --drift-onset S (default: the middle)",
-            "  --help                 this text");
+    @Spec
+    private CommandSpec spec;
 
-    private static final Set<String> OWN = Set.of("--bootstrap", "--topic", "--partitions", "--start", "--speed",
-            "--rate", "--fault-rate", "--faults", "--late-seconds");
+    @Option(names = "--out", required = true, paramLabel = "DIR", converter = Cli.NonEmpty.class,
+            description = "folder for the logs (local path, file://, s3a://...)")
+    private String out;
 
-    private ReplayCommand() {
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = Cli.NonEmpty.class,
+            description = "Kafka bootstrap servers (default: stream.kafka.bootstrap_servers)")
+    private String bootstrap;
+
+    @Option(names = "--topic", paramLabel = "NAME", converter = Cli.NonEmpty.class,
+            description = "topic; created when missing (default: stream.kafka.topic)")
+    private String topic;
+
+    @Option(names = "--partitions", paramLabel = "N", converter = Cli.PositiveInt.class,
+            description = "partitions of a topic the replay creates (default: 2)")
+    private int partitions = 2;
+
+    @Option(names = "--start", paramLabel = "now|ISO", converter = Cli.NonEmpty.class,
+            description = "first sample time; 'now' paces against the wall clock (default: now)")
+    private String start = "now";
+
+    @Option(names = "--speed", paramLabel = "X", converter = Speed.class,
+            description = "real-time factor; 0 sends as fast as possible (default: 1)")
+    private Double speed;
+
+    @Option(names = "--rate", paramLabel = "S", converter = Cli.PositiveNumber.class,
+            description = "samples/s instead of --speed (channels x fs = real time)")
+    private Double rate;
+
+    @Option(names = "--fault-rate", paramLabel = "F", converter = Cli.Fraction.class,
+            description = "fraction of messages to corrupt, 0..1 (default: 0)")
+    private double faultRate;
+
+    @Option(names = "--faults", paramLabel = "LIST", split = ",", converter = Fault.class,
+            description = "faults to draw from, comma-separated (default: all): garbage, truncated, bad_version,"
+                    + " nan_samples, wrong_sample_count, unknown_channel, unknown_fiber, future_timestamp, duplicate,"
+                    + " out_of_order, late")
+    private List<MessageFault> faults;
+
+    @Option(names = "--late-seconds", paramLabel = "S", converter = Cli.PositiveNumber.class,
+            description = "event time a 'late' message is held back (default: 30)")
+    private double lateSeconds = 30;
+
+    @Mixin
+    private FiberOptions fiber;
+
+    @Mixin
+    private ConfigOptions config;
+
+    /** The command, reading configuration environment variables from {@code env}. */
+    public ReplayCommand(Map<String, String> env) {
+        this.env = Map.copyOf(env);
     }
 
     /** The {@code --help} text. */
     public static String usage() {
-        return USAGE;
+        return new CommandLine(new ReplayCommand(Map.of())).setCommandName("fosm replay").getUsageMessage();
     }
 
     /** Parsed command line: the options, and whether pacing follows the wall clock. */
@@ -55,94 +102,72 @@ public final class ReplayCommand {
     }
 
     /**
-     * Parses {@code --name value} or {@code --name=value} options; {@code now} resolves {@code --start now}.
+     * Parses the options with the configuration of {@code env}; {@code now} resolves {@code --start now}.
      *
-     * @throws IllegalArgumentException naming the option and the expected value
+     * @throws UsageException naming the option and the expected value, or a configuration key
      */
+    public static Parsed parse(String[] args, Map<String, String> env, Instant now) {
+        ReplayCommand command = new ReplayCommand(env);
+        try {
+            new CommandLine(command).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(Cli.message(e), e);
+        }
+        return command.parsed(command.config.config(env), now);
+    }
+
+    /** As {@link #parse(String[], Map, Instant)} with the configuration of the default profile alone. */
     public static Parsed parse(String[] args, Instant now) {
-        List<String> generatorArgs = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        String bootstrap = ReplayOptions.DEFAULT_BOOTSTRAP;
-        String topic = ReplayOptions.DEFAULT_TOPIC;
-        int partitions = 2;
-        String start = "now";
-        Double speed = null;
-        Double rate = null;
-        double faultRate = 0;
-        List<MessageFault> faults = MessageFault.ALL;
-        double lateSeconds = 30;
-        String chunkSeconds = null;
-        boolean fileSeconds = false;
-        for (GenerateCommand.Option option : GenerateCommand.options(args)) {
-            String name = option.name();
-            String value = option.value();
-            if (!OWN.contains(name)) {
-                // the generator's options: validated (and duplicates refused) by GenerateCommand.parse below
-                if (name.equals("--chunk-seconds")) {
-                    chunkSeconds = value;
-                }
-                fileSeconds |= name.equals("--file-seconds");
-                generatorArgs.add(name);
-                generatorArgs.add(value);
-                continue;
-            }
-            if (!seen.add(name)) {
-                throw new IllegalArgumentException("Cannot parse " + name + ": given more than once");
-            }
-            switch (name) {
-                case "--bootstrap" -> bootstrap = option.nonEmpty();
-                case "--topic" -> topic = option.nonEmpty();
-                case "--partitions" -> partitions = option.positiveInt();
-                case "--start" -> start = option.nonEmpty().trim();
-                case "--speed" -> speed = option.number("a number >= 0 (0 = as fast as possible)", d -> d >= 0);
-                case "--rate" -> rate = option.number("a number of samples/s > 0", d -> d > 0);
-                case "--fault-rate" -> faultRate = option.number("a number between 0 and 1", d -> d >= 0 && d <= 1);
-                case "--faults" -> faults = faults(option);
-                case "--late-seconds" -> lateSeconds = option.number("a number of seconds > 0", d -> d > 0);
-                default -> throw new IllegalStateException("unhandled option " + name);
-            }
-        }
+        return parse(args, Map.of(), now);
+    }
+
+    /** Parses, replays and reports; returns the exit code ({@link io.fosm.cli.ExitCode}). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return Cli.commandLine(new ReplayCommand(System.getenv()), out, err).setCommandName("fosm replay")
+                .execute(args);
+    }
+
+    private Parsed parsed(FosmConfig fosm, Instant now) {
         if (speed != null && rate != null) {
-            throw new IllegalArgumentException("Cannot parse arguments: give --speed or --rate, not both");
+            throw new UsageException("Cannot parse arguments: give --speed or --rate, not both");
         }
-        boolean live = start.equalsIgnoreCase("now");
-        generatorArgs.add("--start");
-        generatorArgs.add(live ? now.truncatedTo(ChronoUnit.SECONDS).toString() : start);
-        if (!fileSeconds) {
-            // render one chunk at a time: a live feed should not wait for ten seconds of samples to be rendered
-            generatorArgs.add("--file-seconds");
-            generatorArgs.add(chunkSeconds == null ? "1" : chunkSeconds);
+        boolean live = start.trim().equalsIgnoreCase("now");
+        Instant first;
+        try {
+            first = live ? now.truncatedTo(ChronoUnit.SECONDS) : Instant.parse(start.trim());
+        } catch (DateTimeParseException e) {
+            throw new UsageException("Cannot parse --start: expected now or an ISO-8601 UTC time like"
+                    + " 2026-01-01T00:00:00Z, got '" + start + "'");
         }
-        GeneratorConfig generator = GenerateCommand.parse(generatorArgs.toArray(new String[0]));
+        GeneratorConfig generator = fiber.build(b -> b.output(out), b -> {
+            b.start(first);
+            if (!fiber.hasFileSeconds()) {
+                // render one chunk at a time: a live feed should not wait for ten seconds of samples to be rendered
+                b.fileSeconds(fiber.chunkSeconds() == null ? 1.0 : fiber.chunkSeconds());
+            }
+        });
         double resolvedSpeed = rate != null ? rate / (generator.channels() * generator.sampleRate())
                 : speed != null ? speed : 1.0;
         try {
-            return new Parsed(ReplayOptions.builder(generator).bootstrap(bootstrap).topic(topic).partitions(partitions)
-                    .speed(resolvedSpeed).faultRate(faultRate).faults(faults).lateSeconds(lateSeconds).build(), live);
+            return new Parsed(ReplayOptions.builder(generator)
+                    .bootstrap(bootstrap != null ? bootstrap : fosm.stream().kafkaBootstrap())
+                    .topic(topic != null ? topic : fosm.stream().kafkaTopic())
+                    .partitions(partitions).speed(resolvedSpeed).faultRate(faultRate)
+                    .faults(faults == null ? MessageFault.ALL : faults)
+                    .lateSeconds(lateSeconds).kafkaOptions(fosm.kafkaOptions()).build(), live);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Cannot use these options: " + e.getMessage(), e);
+            throw new UsageException("Cannot use these options: " + e.getMessage(), e);
         }
     }
 
-    /** Parses, replays and reports; returns the process exit code (0 ok, 2 bad arguments, 3 failure). */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        for (String a : args) {
-            if (a.equals("--help") || a.equals("-h")) {
-                out.println(USAGE);
-                return 0;
-            }
-        }
-        Parsed parsed;
-        try {
-            parsed = parse(args, Instant.now());
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println("Run 'fosm replay --help' for the options.");
-            return 2;
-        }
+    @Override
+    public Integer call() throws InterruptedException {
+        FosmConfig fosm = config.config(env);
+        Parsed parsed = parsed(fosm, Instant.now());
         ReplayOptions o = parsed.options();
         GeneratorConfig g = o.generator();
-        out.printf("replay: %s, %d channels x %.0f s at %.0f Hz (%.0f samples/s real time) into %s at %s, speed %s,"
+        PrintWriter printer = spec.commandLine().getOut();
+        printer.printf("replay: %s, %d channels x %.0f s at %.0f Hz (%.0f samples/s real time) into %s at %s, speed %s,"
                         + " start %s%s, drift %s, fault rate %s%n", g.fiberId(), g.channels(), g.durationSeconds(),
                 g.sampleRate(), o.realTimeSamplesPerSecond(), o.topic(), o.bootstrap(),
                 o.speed() == 0 ? "unpaced" : String.format("%.3gx", o.speed()),
@@ -151,35 +176,58 @@ public final class ReplayCommand {
                 g.driftMode().name().toLowerCase(java.util.Locale.ROOT)
                         + (g.driftMode() == io.fosm.generate.DriftMode.NONE ? "" : " from " + g.driftOnsetSeconds() + " s"),
                 o.faultRate());
+        printer.flush();
+        PrintStream progress = new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                printer.write(b);
+            }
+
+            @Override
+            public void flush() {
+                printer.flush();
+            }
+        }, true);
+        ReplayResult result;
         try {
-            ReplayResult result = new Replay(o, parsed.live(), new Configuration()).run(out);
-            out.println(result.summary());
-            return 0;
+            result = new Replay(o, parsed.live(), Sessions.hadoopConfiguration(fosm)).run(progress);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("Cannot finish the replay into " + o.topic() + ": interrupted");
-            return 3;
+            throw e;
         } catch (Exception e) {
-            err.println("Cannot replay into " + o.topic() + " at " + o.bootstrap() + ": " + e.getMessage());
-            return 3;
+            throw new IllegalStateException("Cannot replay into " + o.topic() + " at " + o.bootstrap() + ": "
+                    + e.getMessage(), e);
+        }
+        printer.println(result.summary());
+        printer.flush();
+        return 0;
+    }
+
+    /** {@code --speed}: a number >= 0. */
+    public static final class Speed implements CommandLine.ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            try {
+                double d = Double.parseDouble(value.trim());
+                if (Double.isFinite(d) && d >= 0) {
+                    return d;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new UsageException("expected a number >= 0 (0 = as fast as possible), got '" + value + "'");
         }
     }
 
-    private static List<MessageFault> faults(GenerateCommand.Option option) {
-        List<MessageFault> out = new ArrayList<>();
-        for (String part : option.value().split(",")) {
-            if (part.isBlank()) {
-                continue;
-            }
+    /** An element of {@code --faults}: a {@link MessageFault} label. */
+    public static final class Fault implements CommandLine.ITypeConverter<MessageFault> {
+        @Override
+        public MessageFault convert(String value) {
             try {
-                out.add(MessageFault.parse(part));
+                return MessageFault.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Cannot parse " + option.name() + ": " + e.getMessage());
+                throw new UsageException(e.getMessage());
             }
         }
-        if (out.isEmpty()) {
-            throw option.bad("a comma-separated list of faults");
-        }
-        return out;
     }
 }

@@ -3,6 +3,7 @@ package io.fosm.kafka;
 import io.fosm.generate.GeneratorConfig;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,12 +18,13 @@ import java.util.Objects;
  * @param faultRate   fraction of messages to corrupt, 0..1
  * @param faults      the faults to draw from (uniformly)
  * @param lateSeconds how much event time a {@link MessageFault#LATE} message is held back
+ * @param kafkaOptions further Kafka client settings of the producer and admin client (the stream's
+ *                    {@code stream.kafka.option.*}: security protocol, SASL, TLS), e.g. {@code security.protocol}
  */
 public record ReplayOptions(GeneratorConfig generator, String bootstrap, String topic, int partitions, double speed,
-                            double faultRate, List<MessageFault> faults, double lateSeconds) {
+                            double faultRate, List<MessageFault> faults, double lateSeconds,
+                            Map<String, String> kafkaOptions) {
 
-    /** The local broker of {@code bin/kafka}. */
-    public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
     /** The chunk topic of the demo and the benchmark. */
     public static final String DEFAULT_TOPIC = "fosm-chunks";
 
@@ -55,9 +57,13 @@ public record ReplayOptions(GeneratorConfig generator, String bootstrap, String 
         if (!(lateSeconds > 0) || Double.isInfinite(lateSeconds)) {
             throw new IllegalArgumentException("lateSeconds must be a finite number > 0, cannot be: " + lateSeconds);
         }
+        kafkaOptions = Map.copyOf(Objects.requireNonNull(kafkaOptions, "kafkaOptions"));
     }
 
-    /** A builder with the defaults: local broker, {@value #DEFAULT_TOPIC}, 2 partitions, real time, no faults. */
+    /**
+     * A builder with the defaults: {@value #DEFAULT_TOPIC}, 2 partitions, real time, no faults, no further Kafka
+     * settings. The bootstrap servers have no default: the CLI takes them from {@code stream.kafka.bootstrap_servers}.
+     */
     public static Builder builder(GeneratorConfig generator) {
         return new Builder(generator);
     }
@@ -70,13 +76,14 @@ public record ReplayOptions(GeneratorConfig generator, String bootstrap, String 
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
         private final GeneratorConfig generator;
-        private String bootstrap = DEFAULT_BOOTSTRAP;
+        private String bootstrap;
         private String topic = DEFAULT_TOPIC;
         private int partitions = 2;
         private double speed = 1.0;
         private double faultRate = 0;
         private List<MessageFault> faults = MessageFault.ALL;
         private double lateSeconds = 30;
+        private Map<String, String> kafkaOptions = Map.of();
 
         private Builder(GeneratorConfig generator) {
             this.generator = generator;
@@ -118,8 +125,15 @@ public record ReplayOptions(GeneratorConfig generator, String bootstrap, String 
             return this;
         }
 
+        /** Further Kafka client settings (security protocol, SASL, TLS), applied before the replay's own. */
+        public Builder kafkaOptions(Map<String, String> v) {
+            kafkaOptions = v;
+            return this;
+        }
+
         public ReplayOptions build() {
-            return new ReplayOptions(generator, bootstrap, topic, partitions, speed, faultRate, faults, lateSeconds);
+            return new ReplayOptions(generator, bootstrap, topic, partitions, speed, faultRate, faults, lateSeconds,
+                    kafkaOptions);
         }
     }
 }

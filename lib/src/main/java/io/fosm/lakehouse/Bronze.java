@@ -165,7 +165,8 @@ public final class Bronze {
         try {
             FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (!fs.exists(root)) {
-                throw new IllegalArgumentException("Cannot list landing files: landing.path " + fs.makeQualified(root)
+                // a configuration error (exit 2): the configured folder is not there
+                throw new io.fosm.config.ConfigException("Cannot list landing files: landing.path " + fs.makeQualified(root)
                         + " does not exist");
             }
             List<String> out = new ArrayList<>();

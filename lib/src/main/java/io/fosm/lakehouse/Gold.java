@@ -118,7 +118,13 @@ public final class Gold {
                 bands.add(new Band(b[0], Math.min(b[1], sampleRate / 2)));
             }
         }
-        return FeatureConfig.of(sampleRate, gold.windowSeconds(), gold.hopSeconds(), bands);
+        try {
+            return FeatureConfig.of(sampleRate, gold.windowSeconds(), gold.hopSeconds(), bands);
+        } catch (IllegalArgumentException e) {
+            // the configured windows do not fit the sample rate: a configuration error (exit 2), not a failure
+            throw new io.fosm.config.ConfigException("Invalid gold.window_seconds, gold.hop_seconds or gold.bands at "
+                    + sampleRate + " Hz: " + e.getMessage());
+        }
     }
 
     /** Schema of the windows with temporal context, before spatial context and labels. */

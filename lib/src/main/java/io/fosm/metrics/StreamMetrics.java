@@ -1,11 +1,14 @@
 package io.fosm.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.fosm.config.FosmConfig;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,7 +30,9 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  * The stream's Prometheus endpoint: a {@link StreamingQueryListener} records every query's input rate, processing
  * rate, batch duration and liveness, and the stream job records what only it knows (end-to-end latency, incidents by
  * class, dead letters by reason, drift scores). Served as Prometheus text format at {@code http://host:port/metrics}
- * ({@code metrics.*} configuration) until {@link #close()}.
+ * ({@code metrics.*} configuration) until {@link #close()}, by the Prometheus Java client (client_java: its registry,
+ * metric types, text format and HTTP exporter); only the latency histogram keeps its own bucket counts
+ * ({@link LatencyHistogram}), because the stream adds them pre-aggregated.
  *
  * <p>Cost: the listener runs on Spark's listener bus (no Spark job). The {@code Dataset} overloads each run one small
  * aggregation (one row, or one per class or reason, comes back to the driver, never the data); call them on a batch
@@ -45,72 +48,88 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  */
 public final class StreamMetrics implements AutoCloseable {
     /** Content type of the Prometheus text exposition format. */
-    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
     private final SparkSession spark;
-    private final MetricRegistry registry = new MetricRegistry();
-    private final MetricRegistry.Gauge inputRate;
-    private final MetricRegistry.Gauge processingRate;
-    private final MetricRegistry.Gauge batchDuration;
-    private final MetricRegistry.Counter inputRows;
-    private final MetricRegistry.Counter batches;
-    private final MetricRegistry.Gauge lastProgress;
-    private final MetricRegistry.Gauge watermark;
-    private final MetricRegistry.Gauge active;
-    private final MetricRegistry.Counter failures;
-    private final MetricRegistry.Histogram latency;
-    private final MetricRegistry.Counter incidents;
-    private final MetricRegistry.Counter deadLetters;
-    private final MetricRegistry.Gauge drift;
-    private final MetricRegistry.Gauge driftFlagged;
+    // a registry of its own, not the client's default one: two streams (or tests) in one JVM do not share series
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Gauge inputRate;
+    private final Gauge processingRate;
+    private final Gauge batchDuration;
+    private final Counter inputRows;
+    private final Counter batches;
+    private final Gauge lastProgress;
+    private final Gauge watermark;
+    private final Gauge active;
+    private final Counter failures;
+    private final LatencyHistogram latency;
+    private final Counter incidents;
+    private final Counter deadLetters;
+    private final Gauge drift;
+    private final Gauge driftFlagged;
     private final Listener listener = new Listener();
-    private final HttpServer server;
-    private final ExecutorService httpThread;
+    private final HTTPServer server;
+    private final String host;
+    private final java.util.Set<String> names = new java.util.TreeSet<>();
 
     private StreamMetrics(SparkSession spark, FosmConfig.Metrics config, List<String> eventClasses)
             throws IOException {
         this.spark = spark;
-        inputRate = registry.gauge("fosm_stream_input_rows_per_second",
+        inputRate = gauge("fosm_stream_input_rows_per_second",
                 "Rows per second arriving at the query in its last micro-batch.", "query");
-        processingRate = registry.gauge("fosm_stream_processed_rows_per_second",
+        processingRate = gauge("fosm_stream_processed_rows_per_second",
                 "Rows per second the query processed in its last micro-batch.", "query");
-        batchDuration = registry.gauge("fosm_stream_batch_duration_seconds",
+        batchDuration = gauge("fosm_stream_batch_duration_seconds",
                 "Wall time of the query's last micro-batch (trigger execution).", "query");
-        inputRows = registry.counter("fosm_stream_input_rows_total", "Rows read by the query.", "query");
-        batches = registry.counter("fosm_stream_batches_total", "Micro-batches completed by the query.", "query");
-        lastProgress = registry.gauge("fosm_stream_last_progress_timestamp_seconds",
+        inputRows = counter("fosm_stream_input_rows_total", "Rows read by the query.", "query");
+        batches = counter("fosm_stream_batches_total", "Micro-batches completed by the query.", "query");
+        lastProgress = gauge("fosm_stream_last_progress_timestamp_seconds",
                 "Unix time of the query's last progress or idle report; a stalled query stops moving it.", "query");
-        watermark = registry.gauge("fosm_stream_watermark_timestamp_seconds",
+        watermark = gauge("fosm_stream_watermark_timestamp_seconds",
                 "Event-time watermark of the query (Unix time).", "query");
-        active = registry.gauge("fosm_stream_active", "1 while the query runs, 0 once it stopped.", "query");
-        failures = registry.counter("fosm_stream_failures_total", "Query terminations with an exception.", "query");
-        latency = registry.histogram("fosm_stream_end_to_end_latency_seconds",
+        active = gauge("fosm_stream_active", "1 while the query runs, 0 once it stopped.", "query");
+        failures = counter("fosm_stream_failures_total", "Query terminations with an exception.", "query");
+        latency = new LatencyHistogram("fosm_stream_end_to_end_latency_seconds",
                 "Seconds from a window's event time to its score being written.", config.latencyBuckets());
-        incidents = registry.counter("fosm_incidents_total", "Incidents raised, by event class.", "class");
-        deadLetters = registry.counter("fosm_dead_letters_total", "Records sent to the dead-letter table, by reason.",
+        registry.register(latency);
+        names.addAll(List.of(latency.getPrometheusName(), latency.getPrometheusName() + "_bucket",
+                latency.getPrometheusName() + "_sum", latency.getPrometheusName() + "_count"));
+        incidents = counter("fosm_incidents_total", "Incidents raised, by event class.", "class");
+        deadLetters = counter("fosm_dead_letters_total", "Records sent to the dead-letter table, by reason.",
                 "reason");
-        drift = registry.gauge("fosm_drift_score", "Latest drift statistic per feature (psi, ks, js, wasserstein).",
+        drift = gauge("fosm_drift_score", "Latest drift statistic per feature (psi, ks, js, wasserstein).",
                 "feature", "statistic");
-        driftFlagged = registry.gauge("fosm_drift_flagged", "1 when the latest drift report flagged drift, else 0.");
+        driftFlagged = gauge("fosm_drift_flagged", "1 when the latest drift report flagged drift, else 0.");
         // a counter that appears at 1 hides its first increase from increase(); start the known classes at 0
         for (String c : eventClasses) {
-            incidents.inc(0, c);
+            incidents.labelValues(c);
         }
+        host = config.host();
         if (config.enabled()) {
-            server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
-            httpThread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "fosm-metrics-http");
-                t.setDaemon(true);
-                return t;
-            });
-            server.setExecutor(httpThread);
-            server.createContext("/metrics", this::serve);
-            server.start();
+            server = HTTPServer.builder().hostname(config.host()).port(config.port()).registry(registry)
+                    .buildAndStart();
             spark.streams().addListener(listener);
         } else {
             server = null;
-            httpThread = null;
         }
+    }
+
+    private Counter counter(String name, String help, String... labelNames) {
+        names.add(name);
+        return Counter.builder().name(name).help(help).labelNames(labelNames).register(registry);
+    }
+
+    private Gauge gauge(String name, String help, String... labelNames) {
+        names.add(name);
+        return Gauge.builder().name(name).help(help).labelNames(labelNames).register(registry);
+    }
+
+    private static void inc(Counter counter, double by, String... labelValues) {
+        if (!(by >= 0) || Double.isInfinite(by)) {
+            throw new IllegalArgumentException("a counter only grows: increment must be a finite number >= 0, cannot"
+                    + " be: " + by);
+        }
+        counter.labelValues(labelValues).inc(by);
     }
 
     /**
@@ -136,8 +155,7 @@ public final class StreamMetrics implements AutoCloseable {
         if (server == null) {
             return Optional.empty();
         }
-        InetSocketAddress a = server.getAddress();
-        return Optional.of(URI.create("http://" + a.getHostString() + ":" + a.getPort() + "/metrics"));
+        return Optional.of(URI.create("http://" + host + ":" + server.getPort() + "/metrics"));
     }
 
     /** The latency histogram's bucket upper bounds in seconds (config {@code metrics.latency_buckets}). */
@@ -183,7 +201,7 @@ public final class StreamMetrics implements AutoCloseable {
 
     /** Adds {@code count} incidents of an event class. */
     public void recordIncidents(String eventClass, long count) {
-        incidents.inc(count, eventClass);
+        inc(incidents, count, eventClass);
     }
 
     /** Adds the incidents of a batch, counted per value of {@code classColumn} (one small aggregation). */
@@ -193,7 +211,7 @@ public final class StreamMetrics implements AutoCloseable {
 
     /** Adds {@code count} dead letters of a reason. */
     public void recordDeadLetters(String reason, long count) {
-        deadLetters.inc(count, reason);
+        inc(deadLetters, count, reason);
     }
 
     /** Adds the dead letters of a batch, counted per value of {@code reasonColumn} (one small aggregation). */
@@ -203,7 +221,7 @@ public final class StreamMetrics implements AutoCloseable {
 
     /** Sets the latest value of a drift statistic (e.g. psi, ks, js, wasserstein) of a feature. */
     public void recordDrift(String feature, String statistic, double value) {
-        drift.set(value, feature, statistic);
+        drift.labelValues(feature, statistic).set(value);
     }
 
     /** Sets whether the latest drift report flagged drift. */
@@ -211,9 +229,23 @@ public final class StreamMetrics implements AutoCloseable {
         driftFlagged.set(flagged ? 1 : 0);
     }
 
+    /**
+     * The sample names the endpoint can serve (a labelled family appears once it has a first label set; a histogram as
+     * its {@code _bucket}, {@code _sum} and {@code _count} samples).
+     */
+    public java.util.Set<String> exportedNames() {
+        return java.util.Collections.unmodifiableSet(names);
+    }
+
     /** The current exposition text, as the endpoint serves it. */
     public String scrape() {
-        return registry.scrape();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** Stops listening and serving; the last values are lost. */
@@ -221,8 +253,7 @@ public final class StreamMetrics implements AutoCloseable {
     public void close() {
         if (server != null) {
             spark.streams().removeListener(listener);
-            server.stop(0);
-            httpThread.shutdownNow();
+            server.close();
         }
     }
 
@@ -250,27 +281,6 @@ public final class StreamMetrics implements AutoCloseable {
         return out;
     }
 
-    private void serve(HttpExchange exchange) throws IOException {
-        try {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-            if ("HEAD".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(200, -1);
-                return;
-            }
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        } finally {
-            exchange.close();
-        }
-    }
-
     private static double epochSeconds(String isoInstant) {
         try {
             Instant t = Instant.parse(isoInstant);
@@ -292,45 +302,45 @@ public final class StreamMetrics implements AutoCloseable {
         @Override
         public void onQueryStarted(QueryStartedEvent event) {
             String q = name(event.id(), event.name());
-            active.set(1, q);
-            lastProgress.set(epochSeconds(event.timestamp()), q);
+            active.labelValues(q).set(1);
+            lastProgress.labelValues(q).set(epochSeconds(event.timestamp()));
             // counters exist from the start, so rate() and alerts see 0 rather than no series
-            failures.inc(0, q);
-            inputRows.inc(0, q);
-            batches.inc(0, q);
+            failures.labelValues(q);
+            inputRows.labelValues(q);
+            batches.labelValues(q);
         }
 
         @Override
         public void onQueryProgress(QueryProgressEvent event) {
             StreamingQueryProgress p = event.progress();
             String q = name(p.id(), p.name());
-            inputRate.set(p.inputRowsPerSecond(), q);
-            processingRate.set(p.processedRowsPerSecond(), q);
+            inputRate.labelValues(q).set(p.inputRowsPerSecond());
+            processingRate.labelValues(q).set(p.processedRowsPerSecond());
             Long trigger = p.durationMs().get("triggerExecution");
             if (trigger != null) {
-                batchDuration.set(trigger / 1000.0, q);
+                batchDuration.labelValues(q).set(trigger / 1000.0);
             }
-            inputRows.inc(Math.max(0, p.numInputRows()), q);
-            batches.inc(1, q);
-            lastProgress.set(epochSeconds(p.timestamp()), q);
+            inputRows.labelValues(q).inc(Math.max(0, p.numInputRows()));
+            batches.labelValues(q).inc();
+            lastProgress.labelValues(q).set(epochSeconds(p.timestamp()));
             String wm = p.eventTime().get("watermark");
             if (wm != null) {
-                watermark.set(epochSeconds(wm), q);
+                watermark.labelValues(q).set(epochSeconds(wm));
             }
         }
 
         @Override
         public void onQueryIdle(QueryIdleEvent event) {
             // idle = alive and polling with no new data: not a stall
-            lastProgress.set(epochSeconds(event.timestamp()), name(event.id(), null));
+            lastProgress.labelValues(name(event.id(), null)).set(epochSeconds(event.timestamp()));
         }
 
         @Override
         public void onQueryTerminated(QueryTerminatedEvent event) {
             String q = name(event.id(), null);
-            active.set(0, q);
+            active.labelValues(q).set(0);
             if (event.exception().isDefined()) {
-                failures.inc(1, q);
+                failures.labelValues(q).inc();
             }
         }
     }

@@ -305,7 +305,38 @@ class ReplayTest {
             "--channels", "2", "--duration", "2", "--speed", "0"}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err));
         assertEquals(3, code);
-        assertTrue(err.toString().startsWith("Cannot replay into fosm-chunks at 127.0.0.1:1: Cannot reach Kafka"),
-                err.toString());
+        assertTrue(err.toString().startsWith("fosm replay: Cannot replay into fosm-chunks at 127.0.0.1:1: Cannot reach"
+                + " Kafka"), err.toString());
+    }
+
+    @Test
+    void kafkaAndS3SettingsComeFromTheConfiguration() throws Exception {
+        Instant now = Instant.parse("2026-03-01T10:00:00Z");
+        // the stream's settings: bootstrap and topic from stream.kafka.*, client security from stream.kafka.option.*
+        ReplayCommand.Parsed p = ReplayCommand.parse(new String[] {"--out", "x", "--conf",
+            "stream.kafka.option.security.protocol=SASL_SSL", "--conf", "stream.kafka.topic=configured"},
+                Map.of("FOSM_STREAM_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9093,kafka-2:9093"), now);
+        assertEquals("kafka-1:9093,kafka-2:9093", p.options().bootstrap());
+        assertEquals("configured", p.options().topic());
+        assertEquals(Map.of("security.protocol", "SASL_SSL"), p.options().kafkaOptions());
+        // --bootstrap and --topic still override
+        p = ReplayCommand.parse(new String[] {"--out", "x", "--bootstrap", "b:1", "--topic", "t"},
+                Map.of("FOSM_STREAM_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9093"), now);
+        assertEquals("b:1", p.options().bootstrap());
+        assertEquals("t", p.options().topic());
+        // a bad s3.* or Kafka setting is a configuration error before anything is sent
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReplayCommand.parse(new String[] {"--out", "x",
+            "--conf", "stream.kafka.option.enable.auto.commit=true"}, now)).getMessage()
+                .startsWith("Invalid stream.kafka.option.enable.auto.commit (from --conf)"));
+
+        // end to end: no --bootstrap, the configured broker receives the fiber
+        Path out = fresh("replay-configured");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ReplayCommand.run(new String[] {"--out", out.toString(), "--conf",
+            "stream.kafka.bootstrap_servers=" + kafka.bootstrap(), "--topic", "configured", "--channels", "2",
+            "--duration", "2", "--speed", "0", "--fiber-id", "cf"}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err));
+        assertEquals(0, code, err.toString());
+        assertEquals(4, kafka.readAll("configured").size());
     }
 }

@@ -105,7 +105,7 @@ class StreamMetricsTest {
             assertEquals(n, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"+Inf\"}"));
             double previous = 0;
             for (double b : metrics.latencyBuckets()) {
-                double c = s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"" + MetricRegistry.number(b) + "\"}");
+                double c = s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"" + Double.toString(b) + "\"}");
                 assertTrue(c >= previous, "cumulative bucket le=" + b);
                 previous = c;
             }
@@ -136,9 +136,9 @@ class StreamMetricsTest {
             metrics.recordDriftFlag(true);
             String text = Exposition.get(metrics.uri().orElseThrow()).body();
             Map<String, Double> s = Exposition.samples(text);
-            assertEquals(2.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"1\"}"), "0.5 and 1.0 (le is <=)");
-            assertEquals(3.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"5\"}"));
-            assertEquals(4.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"10\"}"));
+            assertEquals(2.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"1.0\"}"), "0.5 and 1.0 (le is <=)");
+            assertEquals(3.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"5.0\"}"));
+            assertEquals(4.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"10.0\"}"));
             assertEquals(5.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"+Inf\"}"));
             assertEquals(54.0, s.get("fosm_stream_end_to_end_latency_seconds_sum"), 1e-12);
             assertEquals(3.0, s.get("fosm_incidents_total{class=\"leak\"}"));
@@ -173,9 +173,9 @@ class StreamMetricsTest {
             metrics.recordLatencies(scored, "window_end", scoredAt);
             Map<String, Double> s = Exposition.samples(metrics.scrape());
             assertEquals(1.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"0.5\"}"));
-            assertEquals(2.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"1\"}"));
-            assertEquals(3.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"2\"}"));
-            assertEquals(4.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"5\"}"));
+            assertEquals(2.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"1.0\"}"));
+            assertEquals(3.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"2.0\"}"));
+            assertEquals(4.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"5.0\"}"));
             assertEquals(5.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"+Inf\"}"));
             assertEquals(5.0, s.get("fosm_stream_end_to_end_latency_seconds_count"));
             assertEquals(0.25 + 1 + 1.5 + 4 + 59, s.get("fosm_stream_end_to_end_latency_seconds_sum"), 1e-9);
@@ -189,11 +189,11 @@ class StreamMetricsTest {
     void disabledMetricsServeNothing() {
         try (StreamMetrics metrics = StreamMetrics.start(SparkTestSession.get(), config("metrics.enabled=false"))) {
             assertTrue(metrics.uri().isEmpty());
-            assertTrue(metrics.scrape().contains("fosm_incidents_total{class=\"leak\"} 0\n"),
+            assertTrue(metrics.scrape().contains("fosm_incidents_total{class=\"leak\"} 0.0\n"),
                     "configured event classes start at 0");
             assertFalse(metrics.scrape().contains("class=\"background\""), "background is no incident");
             metrics.recordIncidents("leak", 1);
-            assertTrue(metrics.scrape().contains("fosm_incidents_total{class=\"leak\"} 1\n"));
+            assertTrue(metrics.scrape().contains("fosm_incidents_total{class=\"leak\"} 1.0\n"));
         }
     }
 
