@@ -128,7 +128,9 @@ def free_port():
 def test_mlflow_models_serve_answers_the_champion_scores_over_http(handoff, tmp_path):
     port = free_port()
     mlflow_cli = Path(sys.executable).with_name("mlflow")
-    env = dict(os.environ, MLFLOW_TRACKING_URI=handoff["tracking_uri"])
+    # the server execs gunicorn from the venv's bin folder
+    env = dict(os.environ, MLFLOW_TRACKING_URI=handoff["tracking_uri"],
+               PATH=str(mlflow_cli.parent) + os.pathsep + os.environ.get("PATH", ""))
     log = open(tmp_path / "serve.log", "w")
     server = subprocess.Popen([str(mlflow_cli), "models", "serve", "-m", handoff["champion_uri"], "--env-manager",
                                "local", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
@@ -156,6 +158,7 @@ def test_mlflow_models_serve_answers_the_champion_scores_over_http(handoff, tmp_
         for p, expected in zip(predictions, java["probabilities"][:3]):
             assert [p[f"probability_{c}"] for c in handoff["classes"]] == pytest.approx(expected, abs=1e-5)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
         log.close()
