@@ -51,6 +51,10 @@ public final class TrainingRuns {
         Training.Result result;
         try {
             result = Training.run(spark, config, options, config.train().classes(), runs);
+        } catch (RuntimeException | Error e) {
+            // a step failure has ended its run already; this catches what escaped one (an Error, say)
+            runs.failOpen(e);
+            throw e;
         } finally {
             runs.deleteWork();
         }
@@ -219,6 +223,13 @@ public final class TrainingRuns {
                     run.fail(error);
                 }
             }
+        }
+
+        void failOpen(Throwable error) {
+            for (RunHandle run : List.copyOf(open.values())) {
+                run.fail(error);
+            }
+            open.clear();
         }
 
         private Path work() throws IOException {
