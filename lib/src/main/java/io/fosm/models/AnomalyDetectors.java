@@ -26,6 +26,9 @@ import org.apache.spark.sql.Row;
  */
 public final class AnomalyDetectors {
     public static final String ANOMALY_SCORE = "anomaly_score";
+    /** The training step of both detectors ({@link Training.Observer}) and their names, in result order. */
+    public static final String STEP = "anomaly_detectors";
+    public static final List<String> NAMES = List.of("isolation_forest", "robust_zscore");
     /** MAD of a normal distribution is 0.6745 sigma: this scales MAD to a standard deviation. */
     private static final double MAD_TO_SIGMA = 1.4826;
 
@@ -107,11 +110,11 @@ public final class AnomalyDetectors {
         long bgRows = background(train).count();
         PipelineModel forest = isolationForest(train, bgRows, space, seed);
         double[] f = auc(forest.transform(eval));
-        out.add(new Result("isolation_forest", f[0], f[1], bgRows, params("num_estimators", "100", "max_samples",
+        out.add(new Result(NAMES.get(0), f[0], f[1], bgRows, params("num_estimators", "100", "max_samples",
                 String.valueOf(forestSamples(bgRows)), "trained_on", "background windows")));
         Dataset<Row> profile = robustProfile(train, space).cache();
         double[] r = auc(robustScore(eval, profile, space));
-        out.add(new Result("robust_zscore", r[0], r[1], bgRows, params("statistic", "median/MAD per channel and feature",
+        out.add(new Result(NAMES.get(1), r[0], r[1], bgRows, params("statistic", "median/MAD per channel and feature",
                 "score", "max |z| over features", "trained_on", "background windows")));
         profile.unpersist();
         return out;

@@ -87,7 +87,8 @@ public enum ModelKind {
         xgb.setWeightCol(WEIGHT);
         xgb.setLabelCol(LABEL_INDEX);
         xgb.setFeaturesCol(FeatureSpace.FEATURES);
-        return xgb;
+        // the per-round log stays off the console; the losses are logged to MLflow (TrainingRuns)
+        return XgboostModels.quiet(xgb);
     }
 
     /** A small grid for the search (one point when the search is off). */

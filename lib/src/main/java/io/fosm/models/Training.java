@@ -64,9 +64,48 @@ public final class Training {
         return out;
     }
 
+    /**
+     * What is known about a training once its data is split and checked, before the first model trains: the split,
+     * gold_features' path, the Delta version read and its labelled rows, the training and evaluation counts, the
+     * Deequ report, the inputs and the classes.
+     */
+    public record Context(TimeSplit split, String goldPath, long goldVersion, long labelledRows, long trainRows,
+                         long evalRows, Map<String, Long> trainClassCounts, long ambiguousLeftOut,
+                         QualityReport report, List<String> features, List<String> labels) {
+
+        /** A {@link Result} of this training holding only {@code model} (e.g. for its model card). */
+        public Result resultOf(Trainer.TrainedModel model, ClassificationMetrics allWindows) {
+            return new Result(split, trainRows, evalRows, trainClassCounts, features, report, List.of(model),
+                    List.of(), goldVersion, ambiguousLeftOut,
+                    allWindows == null ? Map.of() : Map.of(model.kind(), allWindows));
+        }
+    }
+
+    /**
+     * Follows a training step by step (e.g. to keep one MLflow run per model open while it trains): {@link #starting}
+     * before a model's training, {@link #trained} after it was trained and evaluated, {@link #failed} when a step
+     * threw (the exception is rethrown after it). The anomaly detectors are one step,
+     * {@link AnomalyDetectors#STEP}, reported through {@link #anomaliesTrained}.
+     */
+    public interface Observer {
+        default void starting(String step, Context context) {}
+
+        default void trained(Trainer.TrainedModel model, ClassificationMetrics allWindows) {}
+
+        default void anomaliesTrained(List<AnomalyDetectors.Result> results) {}
+
+        default void failed(String step, RuntimeException error) {}
+    }
+
     /** Runs the training; {@code expectedClasses} must each reach {@code options.minClassCount()} windows. */
     public static Result run(SparkSession spark, FosmConfig config, TrainingOptions options,
                              List<String> expectedClasses) {
+        return run(spark, config, options, expectedClasses, new Observer() {});
+    }
+
+    /** {@link #run(SparkSession, FosmConfig, TrainingOptions, List)} reporting each step to {@code observer}. */
+    public static Result run(SparkSession spark, FosmConfig config, TrainingOptions options,
+                             List<String> expectedClasses, Observer observer) {
         Dataset<Row> gold = Delta.readInput(spark, config, Tables.GOLD_FEATURES, java.util.Optional.empty(), "train",
                 "gold").filter(col(LABEL).isNotNull());
         long goldVersion = Delta.version(spark, Tables.GOLD_FEATURES.path(config));
@@ -95,6 +134,8 @@ public final class Training {
                     ambiguousLeftOut, Map.of());
         }
         List<String> labels = List.copyOf(counts.keySet());
+        Context context = new Context(split, Tables.GOLD_FEATURES.path(config), goldVersion, gold.count(), trainRows,
+                evalRows, Map.copyOf(counts), ambiguousLeftOut, report, features, labels);
         FeatureSpace space = new FeatureSpace(features);
         Dataset<Row> weighted = Trainer.withClassWeights(train, counts).cache();
         List<Trainer.TrainedModel> models = new ArrayList<>();
@@ -102,17 +143,33 @@ public final class Training {
         Dataset<Row> knownAll = evalAll.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
         for (ModelKind kind : options.models()) {
             Sessions.describe(spark, "fosm-train", "train: " + kind.modelName());
-            Trainer.TrainedModel m = Trainer.fit(kind, weighted, eval, space, labels, options);
-            models.add(m);
-            if (options.evalCollar()) {
-                Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " on every evaluation window");
-                allWindows.put(kind, ClassificationMetrics.evaluate(m.model(), knownAll, labels));
+            observer.starting(kind.modelName(), context);
+            try {
+                Trainer.TrainedModel m = Trainer.fit(kind, weighted, eval, space, labels, options);
+                models.add(m);
+                ClassificationMetrics all = null;
+                if (options.evalCollar()) {
+                    Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " on every evaluation window");
+                    all = ClassificationMetrics.evaluate(m.model(), knownAll, labels);
+                    allWindows.put(kind, all);
+                }
+                observer.trained(m, all);
+            } catch (RuntimeException e) {
+                observer.failed(kind.modelName(), e);
+                throw e;
             }
         }
         List<AnomalyDetectors.Result> anomalies = List.of();
         if (options.anomaly()) {
             Sessions.describe(spark, "fosm-train", "train: anomaly detectors");
-            anomalies = AnomalyDetectors.trainAndEvaluate(train, eval, space, options.seed());
+            observer.starting(AnomalyDetectors.STEP, context);
+            try {
+                anomalies = AnomalyDetectors.trainAndEvaluate(train, eval, space, options.seed());
+                observer.anomaliesTrained(anomalies);
+            } catch (RuntimeException e) {
+                observer.failed(AnomalyDetectors.STEP, e);
+                throw e;
+            }
         }
         weighted.unpersist();
         train.unpersist();

@@ -91,7 +91,18 @@ public final class MlflowTracking implements AutoCloseable {
         }
         tags.forEach((k, v) -> request.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
         RunInfo info = client.createRun(request.build());
-        return new RunHandle(client, artifacts, info.getRunId(), info.getArtifactUri());
+        return new RunHandle(client, rest, artifacts, info.getRunId(), info.getArtifactUri());
+    }
+
+    /**
+     * A handle on a run that has already ended, to add artifacts or tags to it (MLflow accepts them on a finished
+     * run); its status stays as it is: {@code close()} and {@code end} change nothing.
+     */
+    public RunHandle endedRun(String runId) {
+        RunInfo info = client.getRun(runId).getInfo();
+        RunHandle run = new RunHandle(client, rest, artifacts, info.getRunId(), info.getArtifactUri());
+        run.markEnded();
+        return run;
     }
 
     /** The model registry of the same server. */

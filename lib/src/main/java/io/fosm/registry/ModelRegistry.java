@@ -229,10 +229,10 @@ public final class ModelRegistry {
     /** Downloads the model and loads its {@code sparkml} folder as a PipelineModel. */
     public PipelineModel load(SparkSession spark, String modelUri) {
         Path dir = download(modelUri);
-        Path sparkml = dir.resolve(SparkFlavor.MODEL_DATA);
+        Path sparkml = dir.resolve(MlModel.SPARK_MODEL_DATA);
         if (!Files.isDirectory(sparkml)) {
             throw new RegistryException("Cannot load model '" + modelUri + "' as a Spark PipelineModel: it has no "
-                    + SparkFlavor.MODEL_DATA + "/ folder (was it logged with logSparkModel or mlflow.spark.log_model?)");
+                    + MlModel.SPARK_MODEL_DATA + "/ folder (was it logged with logSparkModel or mlflow.spark.log_model?)");
         }
         try {
             return SparkModels.load(spark, sparkml);

@@ -1,5 +1,6 @@
 package io.fosm.registry;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,15 +31,20 @@ public final class RunHandle implements AutoCloseable {
     private static final int MAX_METRICS = 1000;
     private static final int MAX_TAGS = 100;
     static final String HISTORY_TAG = "mlflow.log-model.history";
+    /** The tag a failed run carries its error message in. */
+    public static final String ERROR_TAG = "fosm.error";
+    private static final int MAX_TAG_VALUE = 5000;
 
     private final MlflowClient client;
+    private final Rest rest;
     private final Artifacts artifacts;
     private final String runId;
     private final String artifactUri;
     private boolean ended;
 
-    RunHandle(MlflowClient client, Artifacts artifacts, String runId, String artifactUri) {
+    RunHandle(MlflowClient client, Rest rest, Artifacts artifacts, String runId, String artifactUri) {
         this.client = client;
+        this.rest = rest;
         this.artifacts = artifacts;
         this.runId = runId;
         this.artifactUri = artifactUri;
@@ -119,29 +125,113 @@ public final class RunHandle implements AutoCloseable {
      * @return the model's URI {@code runs:/<runId>/<artifactPath>}
      */
     public String logSparkModel(PipelineModel model, String artifactPath, String pysparkVersion) {
+        MlModel mlModel = new MlModel(List.of("pyspark==" + pysparkVersion)).sparkFlavor(pysparkVersion)
+                .pythonFunction("mlflow.spark", MlModel.SPARK_MODEL_DATA, null);
+        return logModel(artifactPath, mlModel, dir -> SparkModels.save(model, dir.resolve(MlModel.SPARK_MODEL_DATA)));
+    }
+
+    /** Writes a model's data files into the (empty) model folder before MLmodel is written beside them. */
+    @FunctionalInterface
+    public interface ModelFiles {
+        void writeInto(Path modelDir) throws IOException;
+    }
+
+    /**
+     * Logs a model under {@code artifactPath}: {@code files} writes its data, {@code mlModel} the MLmodel and
+     * environment files; the model is appended to the run's {@code mlflow.log-model.history} tag, as Python does.
+     *
+     * @return the model's URI {@code runs:/<runId>/<artifactPath>}
+     */
+    public String logModel(String artifactPath, MlModel mlModel, ModelFiles files) {
         if (artifactPath == null || !artifactPath.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*") || artifactPath.contains("..")) {
-            throw new RegistryException("Cannot log a Spark model under artifact path '" + artifactPath
+            throw new RegistryException("Cannot log a model under artifact path '" + artifactPath
                     + "': expected a relative path of letters, digits, _ . -, e.g. model");
         }
-        SparkFlavor flavor = new SparkFlavor(runId, artifactPath, pysparkVersion, Instant.now(),
-                UUID.randomUUID().toString().replace("-", ""));
+        Instant created = Instant.now();
+        String uuid = UUID.randomUUID().toString().replace("-", "");
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory("fosm-mlflow-model-");
             Path modelDir = tmp.resolve(artifactPath);
             Files.createDirectories(modelDir);
-            SparkModels.save(model, modelDir.resolve(SparkFlavor.MODEL_DATA));
-            flavor.writeInto(modelDir);
+            files.writeInto(modelDir);
+            mlModel.writeInto(modelDir, runId, artifactPath, created, uuid);
             artifacts.upload(runId, artifactUri, modelDir, artifactPath);
         } catch (IOException e) {
-            throw new RegistryException("Cannot log Spark model " + artifactPath + " of run " + runId + ": " + e.getMessage(), e);
+            throw new RegistryException("Cannot log model " + artifactPath + " of run " + runId + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(tmp);
         }
         String history = client.getRun(runId).getData().getTagsList().stream()
                 .filter(t -> t.getKey().equals(HISTORY_TAG)).map(RunTag::getValue).findFirst().orElse(null);
-        client.setTag(runId, HISTORY_TAG, flavor.appendHistory(history));
+        client.setTag(runId, HISTORY_TAG, mlModel.appendHistory(history, runId, artifactPath, created, uuid));
         return "runs:/" + runId + "/" + artifactPath;
+    }
+
+    /**
+     * Logs a Delta table as the run's dataset input (MLflow's {@code runs/log-inputs}, the "Datasets" of the UI and
+     * {@code mlflow.get_run(id).inputs} in Python): source type {@code delta_table} with the table's path and the
+     * version read (so {@code mlflow.data.get_source(...)} gives a DeltaDatasetSource that reloads exactly that
+     * version), the row count in the profile, and {@code mlflow.data.context} (e.g. training).
+     */
+    public void logDeltaInput(String name, String path, long version, long rows, String context) {
+        ObjectNode source = Rest.JSON.createObjectNode().put("path", path).put("delta_table_version", version);
+        ObjectNode profile = Rest.JSON.createObjectNode().put("num_rows", rows).put("delta_table_version", version);
+        ObjectNode body = Rest.JSON.createObjectNode().put("run_id", runId);
+        ObjectNode input = body.putArray("datasets").addObject();
+        input.putArray("tags").addObject().put("key", "mlflow.data.context").put("value", context);
+        input.putObject("dataset")
+                .put("name", name)
+                .put("digest", digest(path + "@" + version))
+                .put("source_type", "delta_table")
+                .put("source", source.toString())
+                .put("profile", profile.toString());
+        try {
+            rest.post("runs/log-inputs", body);
+        } catch (Rest.Failure e) {
+            throw new RegistryException("Cannot log dataset input " + name + " of run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Logs one value per step (0, 1, ...) under one metric name, e.g. a training loss per boosting round. */
+    public void logMetricHistory(String name, double[] values) {
+        long now = System.currentTimeMillis();
+        String key = metricName(name);
+        List<Metric> batch = new ArrayList<>();
+        for (int step = 0; step < values.length; step++) {
+            if (Double.isFinite(values[step])) {
+                batch.add(Metric.newBuilder().setKey(key).setValue(values[step]).setTimestamp(now).setStep(step).build());
+            }
+        }
+        for (int i = 0; i < batch.size(); i += MAX_METRICS) {
+            client.logBatch(runId, batch.subList(i, Math.min(batch.size(), i + MAX_METRICS)), List.of(), List.of());
+        }
+    }
+
+    /**
+     * Ends the run as FAILED with what went wrong: the tag {@code fosm.error} (the exception's message) and the
+     * artifact {@code error/stacktrace.txt}. Logging the error is best effort: a server that is gone must not hide
+     * the original failure.
+     */
+    public void fail(Throwable error) {
+        if (ended) {
+            return;
+        }
+        try {
+            String message = error.getClass().getName() + ": " + error.getMessage();
+            setTags(Map.of(ERROR_TAG, message.length() > MAX_TAG_VALUE ? message.substring(0, MAX_TAG_VALUE) : message));
+            java.io.StringWriter trace = new java.io.StringWriter();
+            error.printStackTrace(new java.io.PrintWriter(trace));
+            logText(trace.toString(), "error/stacktrace.txt");
+        } catch (RuntimeException e) {
+            LOG.warn("Could not log the error of run {} to MLflow", runId, e);
+        } finally {
+            end(false);
+        }
+    }
+
+    void markEnded() {
+        ended = true;
     }
 
     /** Ends the run as FINISHED or FAILED; later calls do nothing. */
@@ -149,6 +239,15 @@ public final class RunHandle implements AutoCloseable {
         if (!ended) {
             client.setTerminated(runId, success ? RunStatus.FINISHED : RunStatus.FAILED);
             ended = true;
+        }
+    }
+
+    private static String digest(String s) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -13,10 +13,10 @@ import org.apache.spark.sql.SparkSession;
  * staged through a temporary folder of the default Hadoop file system, as {@code mlflow.spark} does with its
  * {@code dfs_tmpdir}.
  */
-final class SparkModels {
+public final class SparkModels {
     private SparkModels() {}
 
-    static void save(PipelineModel model, Path localDir) throws IOException {
+    public static void save(PipelineModel model, Path localDir) throws IOException {
         SparkSession spark = SparkSession.active();
         if (spark.sparkContext().isLocal()) {
             model.write().overwrite().save(localDir.toUri().toString());

@@ -1,0 +1,235 @@
+package io.fosm.models;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fosm.config.FosmConfig;
+import io.fosm.lakehouse.Columns;
+import io.fosm.registry.MlflowTracking;
+import io.fosm.registry.ModelRegistry;
+import io.fosm.registry.ModelVersion;
+import io.fosm.registry.RunHandle;
+import io.fosm.testing.LabelledLakehouse;
+import io.fosm.testing.SparkTestSession;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code fosm train}'s MLflow runs against the real server of {@code make test}: every run of a training ends FINISHED
+ * with the model's own start and end time and gold_features as its dataset input, a crash mid-training ends the
+ * crashing model's run FAILED with the error, and the XGBoost champion plus the Java scores of a few gold rows are
+ * handed to lib/src/test/python/test_mlflow_python_flavors.py, which loads the same models in Python.
+ */
+class TrainingRunsTest {
+    /** Read by lib/src/test/python/test_mlflow_python_flavors.py. */
+    private static final Path HANDOFF = Path.of("target/registry-it/trained_models.json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static String trackingUri() {
+        String uri = System.getProperty("MLFLOW_TRACKING_URI", System.getenv("MLFLOW_TRACKING_URI"));
+        if (uri == null || uri.isBlank()) {
+            fail("MLFLOW_TRACKING_URI is not set: run these tests via `make test`, which starts the MLflow server");
+        }
+        return uri;
+    }
+
+    private static JsonNode get(String pathAndQuery) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(trackingUri() + pathAndQuery)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), "GET " + pathAndQuery + ": " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private static JsonNode run(String runId) throws Exception {
+        return get("/api/2.0/mlflow/runs/get?run_id=" + runId).path("run");
+    }
+
+    private static Map<String, String> pairs(JsonNode list) {
+        Map<String, String> out = new HashMap<>();
+        list.forEach(p -> out.put(p.path("key").asText(), p.path("value").asText()));
+        return out;
+    }
+
+    private static FosmConfig config(String name, String models) {
+        return FosmConfig.local("lakehouse.root=" + LabelledLakehouse.get().lakehouseRoot(),
+                "mlflow.tracking_uri=" + trackingUri(), "mlflow.experiment=" + name, "mlflow.model_name=" + name,
+                "train.models=" + models, "train.search=false", "train.xgboost_rounds=60", "train.min_class_count=10");
+    }
+
+    @Test
+    void everyRunOfATrainingEndsFinishedWithItsOwnTimesAndTheXgboostChampionGoesToPython() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        String name = "training-runs-" + UUID.randomUUID().toString().substring(0, 8);
+        FosmConfig config = config(name, "lr,xgboost");
+        TrainingOptions options = TrainingOptions.of(config.train(), 2, 1);
+        MlflowTracking mlflow = MlflowTracking.connect(trackingUri());
+        TrainingRuns.Outcome outcome = TrainingRuns.train(spark, config, options, mlflow, Map.of("FOSM_GIT_COMMIT", "t"));
+        Training.Result result = outcome.training();
+        Trainer.TrainedModel best = outcome.best().orElseThrow();
+        assertEquals(ModelKind.XGBOOST, best.kind(), "the handoff needs a training XGBoost wins: "
+                + result.models().stream().map(m -> m.kind() + " " + m.metrics().macroF1()).toList());
+        assertEquals(List.of("logistic_regression", "xgboost", "isolation_forest", "robust_zscore"),
+                List.copyOf(outcome.runIds().keySet()));
+
+        String goldPath = io.fosm.lakehouse.Tables.GOLD_FEATURES.path(config);
+        long previousEnd = 0;
+        for (Map.Entry<String, String> e : outcome.runIds().entrySet()) {
+            JsonNode run = run(e.getValue());
+            JsonNode info = run.path("info");
+            String what = e.getKey() + " " + info;
+            assertEquals("FINISHED", info.path("status").asText(), what);
+            long start = info.path("start_time").asLong();
+            long end = info.path("end_time").asLong();
+            assertTrue(start > 0 && end >= start, what);
+            if (!e.getKey().equals("robust_zscore")) {
+                // the steps run one after the other, each in its own run (the two detectors share one step)
+                assertTrue(start >= previousEnd, e.getKey() + " started before the previous step's run ended");
+            }
+            previousEnd = end;
+            Map<String, String> metrics = pairs(run.path("data").path("metrics"));
+            if (metrics.containsKey("train_seconds")) {
+                // opened before the training started and ended after it: the run's duration covers the training
+                assertTrue(end - start >= 1000 * Double.parseDouble(metrics.get("train_seconds")) - 1, what + metrics);
+            }
+            JsonNode input = run.path("inputs").path("dataset_inputs").get(0);
+            assertNotNull(input, "gold_features is the dataset input of " + what);
+            JsonNode dataset = input.path("dataset");
+            assertEquals(TrainingRuns.DATASET, dataset.path("name").asText());
+            assertEquals("delta_table", dataset.path("source_type").asText());
+            JsonNode source = JSON.readTree(dataset.path("source").asText());
+            assertEquals(goldPath, source.path("path").asText());
+            assertEquals(result.goldVersion(), source.path("delta_table_version").asLong());
+            long rows = LabelledLakehouse.gold().filter(Columns.LABEL + " IS NOT NULL").count();
+            assertEquals(rows, JSON.readTree(dataset.path("profile").asText()).path("num_rows").asLong());
+            assertEquals("training", pairs(input.path("tags")).get("mlflow.data.context"));
+            assertEquals(String.valueOf(result.goldVersion()), pairs(run.path("data").path("tags")).get("gold_delta_version"));
+        }
+        String xgbRun = outcome.runIds().get("xgboost");
+        JsonNode history = get("/api/2.0/mlflow/metrics/get-history?run_id=" + xgbRun + "&metric_key=train_mlogloss")
+                .path("metrics");
+        assertEquals(60, history.size(), "one training loss per boosting round, logged instead of printed");
+        assertTrue(history.get(59).path("value").asDouble() < history.get(0).path("value").asDouble());
+
+        // promote it, score a few gold rows of every class with the champion as the jobs do, hand both to Python
+        ModelRegistry registry = mlflow.registry();
+        Dataset<Row> gold = LabelledLakehouse.gold();
+        Promotion.Outcome promoted = Promotion.promote(spark, registry, name, gold,
+                new PromotionGate("macro_f1", 0.0, 0.05));
+        assertTrue(promoted.promoted(), promoted.reason());
+        ModelVersion champion = registry.byAlias(name, Promotion.CHAMPION).orElseThrow();
+        Dataset<Row> sample = null;
+        for (String label : best.labels()) {
+            Dataset<Row> some = gold.filter(gold.col(Columns.LABEL).equalTo(label)
+                    .and(gold.col(Columns.WINDOW_START).geq(Timestamp.from(result.split().evalStart())))).limit(4);
+            sample = sample == null ? some : sample.union(some);
+        }
+        sample = sample.orderBy(Columns.CHANNEL, Columns.WINDOW_START).cache();
+        String lrRun = outcome.runIds().get("logistic_regression");
+        PipelineModel lr = registry.load(spark, "runs:/" + lrRun + "/" + TrainingRuns.MODEL_PATH);
+        writeHandoff(mlflow.trackingUri(), name, champion, lrRun, goldPath, result, sample,
+                Scoring.score(Promotion.load(spark, registry, champion), sample, Promotion.classes(champion),
+                        Columns.BACKGROUND),
+                Scoring.score(lr, sample, best.labels(), Columns.BACKGROUND));
+    }
+
+    @Test
+    void aCrashMidTrainingEndsThatModelsRunFailedWithTheError() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        String name = "training-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        FosmConfig config = config(name, "lr,xgboost");
+        // a real failure inside XGBoost's fit: more threads per worker than spark.task.cpus (1) allows
+        TrainingOptions options = new TrainingOptions(List.of(ModelKind.LR, ModelKind.XGBOOST), 0.7, 0, false, 10, 42,
+                5, 1, 2, false, true);
+        MlflowTracking mlflow = MlflowTracking.connect(trackingUri());
+        RuntimeException crash = assertThrows(RuntimeException.class,
+                () -> TrainingRuns.train(spark, config, options, mlflow, Map.of()));
+        String experiment = mlflow.experimentId(name);
+        ObjectNode search = JSON.createObjectNode();
+        search.putArray("experiment_ids").add(experiment);
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(trackingUri()
+                + "/api/2.0/mlflow/runs/search")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(search.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, JsonNode> runs = new HashMap<>();
+        JSON.readTree(r.body()).path("runs").forEach(run -> runs.put(run.path("info").path("run_name").asText(), run));
+        assertEquals(java.util.Set.of("logistic_regression", "xgboost"), runs.keySet(), r.body());
+        assertEquals("FINISHED", runs.get("logistic_regression").path("info").path("status").asText());
+        JsonNode failed = runs.get("xgboost");
+        assertEquals("FAILED", failed.path("info").path("status").asText());
+        assertTrue(failed.path("info").path("end_time").asLong() >= failed.path("info").path("start_time").asLong());
+        String error = pairs(failed.path("data").path("tags")).get(RunHandle.ERROR_TAG);
+        assertNotNull(error, "the error is tagged on the failed run");
+        assertTrue(error.contains(crash.getMessage()), error + " vs " + crash.getMessage());
+        assertTrue(error.contains("nthread"), error);
+        String trace = HTTP.send(HttpRequest.newBuilder(URI.create(trackingUri() + "/get-artifact?run_id="
+                + failed.path("info").path("run_id").asText() + "&path="
+                + URLEncoder.encode("error/stacktrace.txt", StandardCharsets.UTF_8))).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(trace.contains("at io.fosm.models.Trainer.fit"), trace);
+        assertTrue(mlflow.registry().versions(name).isEmpty(), "nothing registered after a crash");
+    }
+
+    private static void writeHandoff(String trackingUri, String modelName, ModelVersion champion, String lrRun,
+                                     String goldPath, Training.Result result, Dataset<Row> sample,
+                                     Dataset<Row> championScores, Dataset<Row> lrScores) throws Exception {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("tracking_uri", trackingUri);
+        root.put("champion_uri", "models:/" + modelName + "@" + Promotion.CHAMPION);
+        root.put("champion_run_id", champion.runId());
+        root.put("lr_model_uri", "runs:/" + lrRun + "/" + TrainingRuns.MODEL_PATH);
+        root.put("gold_path", goldPath);
+        root.put("gold_version", result.goldVersion());
+        ArrayNode classes = root.putArray("classes");
+        Promotion.classes(champion).forEach(classes::add);
+        ArrayNode columns = root.putArray("columns");
+        result.features().forEach(columns::add);
+        ArrayNode rows = root.putArray("rows");
+        for (Row r : sample.collectAsList()) {
+            ObjectNode row = rows.addObject();
+            for (String c : result.features()) {
+                row.put(c, ((Number) r.getAs(c)).doubleValue());
+            }
+        }
+        root.set("champion_scores", scores(championScores));
+        root.set("lr_scores", scores(lrScores));
+        Files.createDirectories(HANDOFF.getParent());
+        Files.writeString(HANDOFF, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    }
+
+    /** Per row (in the sample's order): predicted_label, event_score and the class probabilities. */
+    private static ObjectNode scores(Dataset<Row> scored) {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode labels = out.putArray("predicted_label");
+        ArrayNode events = out.putArray("event_score");
+        ArrayNode probabilities = out.putArray("probabilities");
+        for (Row r : scored.orderBy(Columns.CHANNEL, Columns.WINDOW_START).select(Scoring.PREDICTED_LABEL,
+                Scoring.EVENT_SCORE, Scoring.PROBABILITIES).collectAsList()) {
+            labels.add(r.getString(0));
+            events.add(r.getDouble(1));
+            ArrayNode p = probabilities.addArray();
+            List<Double> values = new ArrayList<>(r.getList(2));
+            values.forEach(p::add);
+        }
+        return out;
+    }
+}
