@@ -13,6 +13,7 @@ import io.fosm.models.TrainingOptions;
 import io.fosm.registry.MlflowTracking;
 import io.fosm.registry.ModelVersion;
 import io.fosm.registry.RunHandle;
+import io.fosm.reliability.FaultPoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ final class TrainJob {
                 .orElseThrow(() -> new IllegalStateException("Cannot register: train.models is empty"));
         // what drift detection compares serving data with, stored with the registered model (docs/drift.md)
         ReferenceProfile reference = ReferenceProfile.forTraining(spark, config, result.split(), result.features(),
-                best.model(), best.labels());
+                best.model(), best.labels(), result.goldVersion());
         for (Trainer.TrainedModel m : result.models()) {
             try (RunHandle run = mlflow.startRun(experiment, m.kind().modelName(), tags)) {
                 Map<String, String> params = new LinkedHashMap<>(m.params());
@@ -105,8 +106,17 @@ final class TrainJob {
         versionTags.put(Promotion.EVAL_END_TAG, result.split().dataEnd().toString());
         versionTags.put("macro_f1", String.format(Locale.ROOT, "%.4f", best.metrics().macroF1()));
         versionTags.put(Promotion.EVAL_COLLAR_TAG, String.valueOf(options.evalCollar()));
-        ModelVersion version = mlflow.registry().register(config.mlflow().modelName(),
-                runIds.get(best.kind().modelName()), "model", versionTags);
+        versionTags.put("gold_delta_version", String.valueOf(result.goldVersion()));
+        String key = trainingKey(tags, options, best);
+        versionTags.put(TRAINING_KEY_TAG, key);
+        FaultPoints.reached("train.after_log_runs");
+        // a rerun after a crash between registering and moving the alias reuses that version instead of adding one
+        ModelVersion latest = mlflow.registry().versions(config.mlflow().modelName()).stream()
+                .reduce((a, b) -> b).orElse(null);
+        ModelVersion version = latest != null && key.equals(latest.tags().get(TRAINING_KEY_TAG)) ? latest
+                : mlflow.registry().register(config.mlflow().modelName(), runIds.get(best.kind().modelName()), "model",
+                versionTags);
+        FaultPoints.reached("train.after_register");
         mlflow.registry().setAlias(config.mlflow().modelName(), Promotion.CHALLENGER, version.version());
         reference.forModel(config.mlflow().modelName(), version.version(), version.runId()).save(spark, config);
 
@@ -143,5 +153,21 @@ final class TrainJob {
         tags.put("data_range", result.split().dataStart() + " .. " + result.split().dataEnd());
         tags.put("split", result.split().describe());
         return tags;
+    }
+
+    /** Version tag: what was trained on and how (gold version, lakehouse, split, options, model kind), hashed. */
+    static final String TRAINING_KEY_TAG = "training_key";
+
+    private static String trainingKey(Map<String, String> provenance, TrainingOptions options,
+                                      Trainer.TrainedModel best) {
+        String text = provenance.get("gold_delta_version") + "|" + provenance.get("lakehouse") + "|"
+                + provenance.get("split") + "|" + options + "|" + best.kind().modelName();
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
