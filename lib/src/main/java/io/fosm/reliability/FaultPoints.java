@@ -33,10 +33,13 @@ public final class FaultPoints {
 
     private static final String TARGET;
     private static final int OCCURRENCE;
+    /** Why FOSM_HALT_AT is unusable, or null: reported by {@link #check} (a class initializer must not throw). */
+    private static final String INVALID;
     private static final AtomicInteger PASSED = new AtomicInteger();
 
     static {
         String spec = System.getenv(ENV);
+        String invalid = null;
         if (spec == null || spec.isBlank()) {
             TARGET = null;
             OCCURRENCE = 1;
@@ -52,11 +55,21 @@ public final class FaultPoints {
                 }
             }
             if (!POINTS.contains(name) || n < 1) {
-                throw new IllegalStateException("Cannot use " + ENV + "=" + spec + ": expected one of " + POINTS
-                        + ", optionally followed by :N (the N-th passage, N >= 1)");
+                invalid = "Cannot use " + ENV + "=" + spec + ": expected one of " + POINTS
+                        + ", optionally followed by :N (the N-th passage, N >= 1)";
+                TARGET = null;
+            } else {
+                TARGET = name;
             }
-            TARGET = name;
             OCCURRENCE = n;
+        }
+        INVALID = invalid;
+    }
+
+    /** Fails with a configuration error when {@code FOSM_HALT_AT} is set but names no point; every job calls it first. */
+    public static void check() {
+        if (INVALID != null) {
+            throw new io.fosm.config.ConfigException(INVALID);
         }
     }
 
