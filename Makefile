@@ -207,3 +207,12 @@ test-airflow: venv airflow-venv $(if $(JAR),,build) $(if $(MLFLOW_TRACKING_URI),
 test-notebooks: venv $(if $(JAR),,build) $(if $(MLFLOW_TRACKING_URI),,mlflow-up)
 	@set -e; export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-$(MLFLOW_URI)}; \
 	  NOTEBOOK_TEST_BUILD_DIR=$(abspath build/notebooks-test) $(VENV)/bin/pytest -q -p no:cacheprovider notebooks/tests
+
+# The stream-restart fixture (lib/src/test/resources/fixtures/stream-restart): a checkpoint and the stream's tables
+# written by this release, restarted by StreamStateUpgradeTest. Regenerate after a change of a state encoding.
+.PHONY: stream-fixture
+stream-fixture: mlflow-up
+	$(MVN) -o -pl lib test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
+	cd lib && MLFLOW_TRACKING_URI=$(MLFLOW_URI) java -Xmx2g $$(sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' ../pom.xml) \
+	  -Djava.io.tmpdir=$(abspath lib/target) -cp target/test-classes:target/classes:$$(cat target/test-classpath.txt) \
+	  io.fosm.streaming.StreamStateFixture src/test/resources/fixtures/stream-restart

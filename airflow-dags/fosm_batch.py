@@ -15,6 +15,7 @@ from datetime import datetime
 from airflow.sdk import DAG
 
 from fosm_airflow import DEFAULT_ARGS, FosmSubmitOperator, alert_on_failure
+from fosm_airflow.pools import MODELS_POOL
 
 with DAG(
     dag_id="fosm_batch",
@@ -33,9 +34,10 @@ with DAG(
                                 doc_md="Exit 1 (the Deequ gate refused the day, or the day has no bronze rows) fails "
                                        "the run without retries; nothing was published.")
     gold = FosmSubmitOperator(command="gold", dated=True)
-    train = FosmSubmitOperator(command="train",
+    # train and promote share the one-slot pool with fosm_drift_retrain's: never two of them at once
+    train = FosmSubmitOperator(command="train", pool=MODELS_POOL,
                                doc_md="Exit 1: the training-set checks failed (too few windows of a class).")
-    promote = FosmSubmitOperator(command="promote",
+    promote = FosmSubmitOperator(command="promote", pool=MODELS_POOL,
                                  doc_md="Not promoting a worse challenger is a normal outcome (exit 0).")
 
     bronze >> silver >> gold >> train >> promote

@@ -15,6 +15,7 @@ from airflow.providers.standard.operators.python import PythonOperator, ShortCir
 from airflow.sdk import DAG, Param
 
 from fosm_airflow import DEFAULT_ARGS, FosmSubmitOperator, alert_on_failure, mark_retrained, should_retrain
+from fosm_airflow.pools import MODELS_POOL
 
 with DAG(
     dag_id="fosm_drift_retrain",
@@ -38,8 +39,9 @@ with DAG(
         op_kwargs={"min_consecutive_windows": "{{ params.min_consecutive_windows }}"},
         retries=0,
     )
-    train = FosmSubmitOperator(command="train")
-    promote = FosmSubmitOperator(command="promote")
+    # the pool of fosm_batch's train and promote too: a retrain never overlaps the daily one
+    train = FosmSubmitOperator(command="train", pool=MODELS_POOL)
+    promote = FosmSubmitOperator(command="promote", pool=MODELS_POOL)
     record = PythonOperator(
         task_id="record_retrain",
         python_callable=mark_retrained,

@@ -122,6 +122,9 @@ def airflow_db() -> Path:
     for args in (("db", "migrate"), ("dags", "reserialize")):
         proc = airflow(*args, log_name="-".join(args), timeout=600)
         assert proc.returncode == 0, f"airflow {' '.join(args)} failed:\n{tail(proc.log)}"
+    # the model tasks' pool, as an installation creates it (docs/airflow.md)
+    from fosm_airflow.pools import ensure_models_pool
+    ensure_models_pool()
     return HOME
 
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -43,15 +44,20 @@ final class DriftJob {
 
     static int run(SparkSession spark, FosmConfig config, Options o) {
         String currentPath = resolve(config, o.current());
-        Dataset<Row> current = read(spark, currentPath, "--current");
+        // each table read at one version, recorded in every report ("inputs")
+        Delta.Pinned pinnedCurrent = read(spark, o.current(), currentPath, "--current");
+        Dataset<Row> current = pinnedCurrent.rows();
+        Map<String, String> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("current", pinnedCurrent.describe());
         ReferenceProfile ref;
         if (o.reference().startsWith("@")) {
             ref = ReferenceProfile.load(spark, config, o.reference().substring(1));
         } else {
             String refPath = resolve(config, o.reference());
-            ref = ReferenceProfile.build(spark, config, refPath, read(spark, refPath, "--reference"),
-                    Training.features(config), Optional.of(read(spark, refPath, "--reference")),
-                    DriftReports.PREDICTION_COLUMN);
+            Delta.Pinned pinnedRef = read(spark, o.reference(), refPath, "--reference");
+            inputs.put("reference", pinnedRef.describe());
+            ref = ReferenceProfile.build(spark, config, refPath, pinnedRef.rows(),
+                    Training.features(config), Optional.of(pinnedRef.rows()), DriftReports.PREDICTION_COLUMN);
         }
         if (!Arrays.asList(current.columns()).contains(Columns.WINDOW_START)) {
             throw new IllegalStateException("Cannot run drift: " + currentPath + " has no " + Columns.WINDOW_START
@@ -79,7 +85,7 @@ final class DriftJob {
                 System.out.println("drift: " + w + " .. " + wEnd + ": no rows, skipped");
                 continue;
             }
-            last = DriftReports.run(spark, config, rows, ref, w, wEnd, null);
+            last = DriftReports.run(spark, config, rows, ref, w, wEnd, null, inputs);
             System.out.printf("drift: %s .. %s %s, %d of %d features flagged %s%n  report %s%n", w, wEnd,
                     last.drifted() ? "DRIFTED" : "no drift",
                     last.columns().stream().filter(c -> c.flagged() && c.kind().label().equals("feature")).count(),
@@ -106,10 +112,10 @@ final class DriftJob {
         return table;
     }
 
-    private static Dataset<Row> read(SparkSession spark, String path, String option) {
+    private static Delta.Pinned read(SparkSession spark, String name, String path, String option) {
         if (!Delta.exists(spark, path)) {
             throw new IllegalStateException("Cannot run drift: " + option + " " + path + " is not a Delta table");
         }
-        return spark.read().format("delta").load(path);
+        return Delta.pinned(spark, name, path);
     }
 }

@@ -2,6 +2,7 @@ package io.fosm.jobs;
 
 import io.fosm.cli.ExitCode;
 import io.fosm.config.FosmConfig;
+import io.fosm.lakehouse.Delta;
 import io.fosm.lakehouse.Tables;
 import io.fosm.models.Promotion;
 import io.fosm.models.PromotionGate;
@@ -21,8 +22,11 @@ final class PromoteJob {
         ModelRegistry registry = MlflowTracking.connect(config.mlflow().trackingUri()).registry();
         PromotionGate gate = new PromotionGate(config.promote().metric(), config.promote().margin(),
                 config.promote().maxClassRegression());
-        Promotion.Outcome outcome = Promotion.promote(spark, registry, config.mlflow().modelName(),
-                spark.read().format("delta").load(Tables.GOLD_FEATURES.path(config)), gate);
+        // both versions are judged on one gold snapshot, named in the output
+        Delta.Pinned gold = Delta.pinnedInput(spark, config, Tables.GOLD_FEATURES, java.util.Optional.empty(), "promote",
+                "gold");
+        System.out.println("promote: evaluating on " + gold.describe());
+        Promotion.Outcome outcome = Promotion.promote(spark, registry, config.mlflow().modelName(), gold.rows(), gate);
         if (outcome.promoted()) {
             System.out.printf("promote: version %s is now the champion of %s (was %s): %s%n", outcome.challenger(),
                     config.mlflow().modelName(), outcome.champion().orElse("none"), outcome.reason());

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.fosm.config.FosmConfig;
 import io.fosm.lakehouse.Delta;
+import io.fosm.reliability.FaultPoints;
 import io.fosm.lakehouse.Tables;
 import io.fosm.models.Promotion;
 import io.fosm.models.Scoring;
@@ -32,7 +33,8 @@ final class ScoreJob {
                 new IllegalStateException("Cannot score: registered model " + config.mlflow().modelName()
                         + " has no champion (run `fosm train` and `fosm promote`)"));
         List<String> classes = Promotion.classes(champion);
-        Dataset<Row> gold = Delta.readInput(spark, config, Tables.GOLD_FEATURES, date, "score", "gold");
+        Delta.Pinned input = Delta.pinnedInput(spark, config, Tables.GOLD_FEATURES, date, "score", "gold");
+        Dataset<Row> gold = input.rows();
         Sessions.describe(spark, "fosm-score", "score gold_features with " + champion.uri());
         Dataset<Row> scored = Scoring.score(Promotion.load(spark, registry, champion), gold, classes, BACKGROUND)
                 .select(col(FIBER_ID), col(CHANNEL), col(WINDOW_START), col(WINDOW_END), col(EVENT_DATE), col(LABEL),
@@ -40,10 +42,12 @@ final class ScoreJob {
                         lit(String.join(",", classes)).as("classes"), lit(champion.name()).as("model_name"),
                         lit(champion.version()).as("model_version"), current_timestamp().as("scored_at"));
         String path = Tables.GOLD_PREDICTIONS.path(config);
-        Delta.replace(scored, path, date, FIBER_ID, EVENT_DATE);
+        Delta.replace(scored, path, date, Optional.of(Delta.inputsMetadata(input) + " model: " + champion.name() + "/"
+                + champion.version()), FIBER_ID, EVENT_DATE);
+        FaultPoints.reached("score.after_commit");
         long rows = spark.read().format("delta").load(path).count();
-        System.out.printf("score: %d windows scored with %s version %s in %.1f s%n", rows, champion.name(),
-                champion.version(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf("score: %d windows scored with %s version %s in %.1f s (input %s)%n", rows, champion.name(),
+                champion.version(), (System.nanoTime() - t0) / 1e9, input.describe());
         return 0;
     }
 }

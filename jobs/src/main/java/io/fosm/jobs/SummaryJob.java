@@ -30,9 +30,13 @@ final class SummaryJob {
                 System.out.printf("  %-18s (not created yet)%n", table.tableName());
                 continue;
             }
-            Dataset<Row> df = spark.read().format("delta").load(path);
+            // one version per table: the count, the breakdowns and the printed version describe the same snapshot
+            Delta.Pinned pinned = Delta.pinned(spark, table.tableName(), path);
+            Dataset<Row> df = pinned.rows();
             System.out.printf("  %-18s %,10d rows  (Delta version %d)%n", table.tableName(), df.count(),
-                    Delta.version(spark, path));
+                    pinned.version());
+            // the input versions the job that wrote this version read (silver, gold, gold_predictions)
+            Delta.lastCommitMetadata(spark, path).ifPresent(m -> System.out.println("      written from " + m));
             if (table == Tables.BRONZE_QUARANTINE || table == Tables.SILVER_QUARANTINE
                     || table == Tables.STREAM_DEAD_LETTER) {
                 for (Row r : df.groupBy(REASON).count().orderBy(col("count").desc()).collectAsList()) {

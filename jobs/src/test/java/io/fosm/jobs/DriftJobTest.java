@@ -49,5 +49,11 @@ class DriftJobTest {
         assertEquals(1, flag.get("consecutive_drifted_windows").asInt(), "the first window (before the onset) passed");
         assertTrue(Files.isRegularFile(Path.of(flag.get("report_html").asText())));
         assertTrue(Files.isDirectory(current.resolve("drift/reports/_delta_log")), "drift_reports written");
+        // the report names the table versions it read (pinned reads)
+        JsonNode report = new ObjectMapper().readTree(Files.readString(Path.of(flag.get("report_json").asText())));
+        assertTrue(report.path("inputs").path("current").asText().matches("gold_features@v\\d+"), report.toString());
+        assertTrue(report.path("inputs").path("reference").asText()
+                .matches(java.util.regex.Pattern.quote(reference.resolve("gold/features").toString()) + "@v\\d+"),
+                report.path("inputs").toString());
     }
 }

@@ -8,9 +8,18 @@ import java.util.List;
  * this reference) end with it, whether that reaches {@code drift.retrain_after}, and where the files went.
  */
 public record DriftReport(Instant reportStart, Instant reportEnd, String reference, List<ColumnDrift> columns,
-                          boolean drifted, int consecutiveDrifted, boolean retrain, String jsonPath, String htmlPath) {
+                          boolean drifted, int consecutiveDrifted, boolean retrain, String jsonPath, String htmlPath,
+                          java.util.Map<String, String> inputs) {
     public DriftReport {
         columns = List.copyOf(columns);
+        inputs = java.util.Map.copyOf(inputs);
+    }
+
+    /** A report that records no input versions. */
+    public DriftReport(Instant reportStart, Instant reportEnd, String reference, List<ColumnDrift> columns,
+                       boolean drifted, int consecutiveDrifted, boolean retrain, String jsonPath, String htmlPath) {
+        this(reportStart, reportEnd, reference, columns, drifted, consecutiveDrifted, retrain, jsonPath, htmlPath,
+                java.util.Map.of());
     }
 
     /** The flagged columns' names, as {@code kind:name}. */

@@ -60,6 +60,16 @@ public final class DriftReports {
      */
     public static DriftReport run(SparkSession spark, FosmConfig config, Dataset<Row> currentWindows,
                                   ReferenceProfile ref, Instant windowStart, Instant windowEnd, QualityCounts quality) {
+        return run(spark, config, currentWindows, ref, windowStart, windowEnd, quality, Map.of());
+    }
+
+    /**
+     * {@link #run}, recording the versions of the tables read ({@code inputs}: role -> {@code table@vN}) in the JSON
+     * report ({@code "inputs"}).
+     */
+    public static DriftReport run(SparkSession spark, FosmConfig config, Dataset<Row> currentWindows,
+                                  ReferenceProfile ref, Instant windowStart, Instant windowEnd, QualityCounts quality,
+                                  Map<String, String> inputs) {
         if (!windowEnd.isAfter(windowStart)) {
             throw new IllegalArgumentException("report window must end after it starts, cannot be: " + windowStart
                     + " .. " + windowEnd);
@@ -91,7 +101,7 @@ public final class DriftReports {
                     d.deadChannelPower());
             List<ColumnDrift> columns = compare(ref, summaries, q, d);
             boolean drifted = windowDrifted(columns, d);
-            return write(spark, config, ref, windowStart, windowEnd, columns, drifted);
+            return write(spark, config, ref, windowStart, windowEnd, columns, drifted, inputs);
         } finally {
             rows.unpersist();
         }
@@ -161,7 +171,8 @@ public final class DriftReports {
     }
 
     private static DriftReport write(SparkSession spark, FosmConfig config, ReferenceProfile ref, Instant start,
-                                     Instant end, List<ColumnDrift> columns, boolean drifted) {
+                                     Instant end, List<ColumnDrift> columns, boolean drifted,
+                                     Map<String, String> inputs) {
         Timestamp now = Timestamp.from(Instant.now());
         List<Row> rows = new ArrayList<>();
         for (ColumnDrift c : columns) {
@@ -186,7 +197,7 @@ public final class DriftReports {
         String jsonPath = base + ".json";
         String htmlPath = base + ".html";
         DriftReport report = new DriftReport(start, end, ref.reference(), columns, drifted, consecutive, retrain,
-                jsonPath, htmlPath);
+                jsonPath, htmlPath, inputs);
         writeText(spark, jsonPath, toJson(report, config.drift()));
         writeText(spark, htmlPath, HtmlReport.render(report, ref, history, config.drift()));
         if (history.isEmpty() || !history.get(history.size() - 1).start().isAfter(start)) {
@@ -225,6 +236,8 @@ public final class DriftReports {
         root.put("report_start", r.reportStart().toString());
         root.put("report_end", r.reportEnd().toString());
         root.put("reference", r.reference());
+        ObjectNode in = root.putObject("inputs");
+        r.inputs().forEach(in::put);
         root.put("drifted", r.drifted());
         root.put("consecutive_drifted_windows", r.consecutiveDrifted());
         root.put("retrain_recommended", r.retrain());

@@ -67,11 +67,20 @@ public record ReferenceProfile(String reference, String modelName, String modelV
     /**
      * The reference of a training run: the features of the training range, and the prediction ({@code event_score})
      * of {@code model} over the evaluation range (held out, so it looks like what the model will see in service).
+     * Reads gold at its current version; training passes the version it trained on to the other overload.
      */
     public static ReferenceProfile forTraining(SparkSession spark, FosmConfig config, io.fosm.models.TimeSplit split,
                                                List<String> features, org.apache.spark.ml.PipelineModel model,
                                                List<String> labels) {
-        Dataset<Row> gold = Delta.readInput(spark, config, Tables.GOLD_FEATURES, Optional.empty(), "train", "gold")
+        return forTraining(spark, config, split, features, model, labels,
+                Delta.pinnedInput(spark, config, Tables.GOLD_FEATURES, Optional.empty(), "train", "gold").version());
+    }
+
+    /** {@link #forTraining} on gold as of {@code goldVersion} (the version the models were trained on). */
+    public static ReferenceProfile forTraining(SparkSession spark, FosmConfig config, io.fosm.models.TimeSplit split,
+                                               List<String> features, org.apache.spark.ml.PipelineModel model,
+                                               List<String> labels, long goldVersion) {
+        Dataset<Row> gold = Delta.at(spark, Tables.GOLD_FEATURES.path(config), goldVersion)
                 .filter(col(Columns.LABEL).isNotNull());
         Dataset<Row> scored = io.fosm.models.Scoring.score(model, split.evaluation(gold), labels, Columns.BACKGROUND);
         return build(spark, config, "training", split.train(gold), features, Optional.of(scored),

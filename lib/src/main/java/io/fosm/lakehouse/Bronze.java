@@ -9,6 +9,7 @@ import io.fosm.config.FosmConfig;
 import io.fosm.record.ChunkCodec;
 import io.fosm.record.ChunkRecord;
 import io.fosm.record.MalformedRecordException;
+import io.fosm.reliability.FaultPoints;
 import io.fosm.spark.Sessions;
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -64,7 +65,10 @@ public final class Bronze {
         Timestamp ingestTime = Timestamp.from(Instant.now());
         Sessions.describe(spark, "fosm-bronze", "bronze: list landing files and ingested files");
         List<String> listed = listLandingFiles(spark, config.landingPath());
-        Set<String> done = ingestedFiles(spark, config);
+        // the versions the ingested-file lists were read at: each append claims the next one (see append)
+        long bronzeVersion = Delta.version(spark, Tables.BRONZE.path(config));
+        long quarantineVersion = Delta.version(spark, Tables.BRONZE_QUARANTINE.path(config));
+        Set<String> done = ingestedFiles(spark, config, bronzeVersion, quarantineVersion);
         List<String> pending = listed.stream().filter(f -> !done.contains(f)).toList();
         if (pending.isEmpty()) {
             return new Result(listed.size(), 0, 0, 0, 0);
@@ -76,10 +80,11 @@ public final class Bronze {
             Dataset<Row> records = records(decoded, ingestTime);
             Dataset<Row> quarantined = quarantined(decoded, ingestTime);
             Sessions.describe(spark, "fosm-bronze", "bronze: append records to " + Tables.BRONZE.tableName());
-            records.write().format("delta").mode("append").partitionBy(FIBER_ID, EVENT_DATE)
-                    .save(Tables.BRONZE.path(config));
+            append(records.write().partitionBy(FIBER_ID, EVENT_DATE), Tables.BRONZE, config, bronzeVersion);
+            // a crash here leaves the bad files un-quarantined: the rerun lists them again (they are in no table)
+            FaultPoints.reached("bronze.after_commit");
             Sessions.describe(spark, "fosm-bronze", "bronze: append bad files to " + Tables.BRONZE_QUARANTINE.tableName());
-            quarantined.write().format("delta").mode("append").save(Tables.BRONZE_QUARANTINE.path(config));
+            append(quarantined.write(), Tables.BRONZE_QUARANTINE, config, quarantineVersion);
             Sessions.describe(spark, "fosm-bronze", "bronze: count the batch");
             long badFiles = quarantined.count();
             Row totals = decoded.filter(col(REASON).isNull())
@@ -186,16 +191,35 @@ public final class Bronze {
         }
     }
 
-    /** Source files already recorded in bronze or bronze_quarantine (file names only, never data). */
-    static Set<String> ingestedFiles(SparkSession spark, FosmConfig config) {
+    /**
+     * Source files already recorded in bronze or bronze_quarantine at the given versions (-1: no table yet; file names
+     * only, never data).
+     */
+    static Set<String> ingestedFiles(SparkSession spark, FosmConfig config, long bronzeVersion, long quarantineVersion) {
         Set<String> out = new HashSet<>();
         for (Tables table : List.of(Tables.BRONZE, Tables.BRONZE_QUARANTINE)) {
             String path = table.path(config);
-            if (Delta.exists(spark, path)) {
-                spark.read().format("delta").load(path).select(SOURCE_FILE).distinct().toLocalIterator()
+            long version = table == Tables.BRONZE ? bronzeVersion : quarantineVersion;
+            if (version >= 0) {
+                Delta.at(spark, path, version).select(SOURCE_FILE).distinct().toLocalIterator()
                         .forEachRemaining(r -> out.add(r.getString(0)));
             }
         }
         return out;
+    }
+
+    /**
+     * Appends a run's rows as Delta transaction {@code readVersion + 1} of the application {@code fosm-bronze-<table>}.
+     * Two bronze runs that listed the same ingested files claim the same transaction version: Delta lets one commit
+     * and either rejects the other (a concurrent-transaction conflict, reported by {@link Delta#commit}) or skips its
+     * write as already done, so no landing file is ever appended twice. A file whose rows were skipped is in neither
+     * table unless the winner ingested it, so the next run picks it up: nothing is lost.
+     */
+    private static void append(org.apache.spark.sql.DataFrameWriter<Row> writer, Tables table, FosmConfig config,
+                               long readVersion) {
+        Delta.commit(table.tableName(), () -> writer.format("delta").mode("append")
+                .option("txnAppId", "fosm-bronze-" + table.tableName())
+                .option("txnVersion", readVersion + 1)
+                .save(table.path(config)));
     }
 }

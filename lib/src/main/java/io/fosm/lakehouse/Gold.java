@@ -10,6 +10,7 @@ import io.fosm.dsp.FeatureExtractor;
 import io.fosm.dsp.SpatialContext;
 import io.fosm.dsp.TemporalContext;
 import io.fosm.dsp.WindowStitcher;
+import io.fosm.reliability.FaultPoints;
 import io.fosm.spark.Sessions;
 import java.io.Serializable;
 import java.sql.Timestamp;
@@ -61,7 +62,8 @@ public final class Gold {
 
     /** Reads silver (one event_date when present), computes features and replaces the matching gold partitions. */
     public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
-        Dataset<Row> silver = Delta.readInput(spark, config, Tables.SILVER, date, "gold", "silver");
+        Delta.Pinned input = Delta.pinnedInput(spark, config, Tables.SILVER, date, "gold", "silver");
+        Dataset<Row> silver = input.rows();
         Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
         Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels())
@@ -72,7 +74,8 @@ public final class Gold {
                 .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType))
                 .withColumn(LABEL_AMBIGUOUS, lit(null).cast(DataTypes.BooleanType)));
         String goldPath = Tables.GOLD_FEATURES.path(config);
-        Delta.replace(labelled, goldPath, date, FIBER_ID, EVENT_DATE);
+        Delta.replace(labelled, goldPath, date, Optional.of(Delta.inputsMetadata(input)), FIBER_ID, EVENT_DATE);
+        FaultPoints.reached("gold.after_commit");
 
         Sessions.describe(spark, "fosm-gold", "gold: count windows by label");
         Dataset<Row> written = Delta.onDate(spark.read().format("delta").load(goldPath), date);

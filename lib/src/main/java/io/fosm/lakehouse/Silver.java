@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.*;
 import io.fosm.config.FiberSpec;
 import io.fosm.config.FosmConfig;
 import io.fosm.quality.QualityReport;
+import io.fosm.reliability.FaultPoints;
 import io.fosm.quality.SilverChecks;
 import io.fosm.spark.Sessions;
 import java.sql.Timestamp;
@@ -46,14 +47,17 @@ public final class Silver {
 
     /** Validates, audits and publishes bronze (one event_date when {@code date} is present). */
     public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
-        String bronzePath = Tables.BRONZE.path(config);
-        Dataset<Row> bronze = Delta.readInput(spark, config, Tables.BRONZE, date, "silver", "bronze");
-        String batchTag = date.map(d -> "event_date=" + d).orElse("all") + "@bronze-v" + Delta.version(spark, bronzePath);
+        // one bronze version for the rows, the batch tag and the recorded inputs
+        Delta.Pinned input = Delta.pinnedInput(spark, config, Tables.BRONZE, date, "silver", "bronze");
+        Dataset<Row> bronze = input.rows();
+        String batchTag = date.map(d -> "event_date=" + d).orElse("all") + "@bronze-v" + input.version();
+        Optional<String> inputs = Optional.of(Delta.inputsMetadata(input));
 
         Sessions.describe(spark, "fosm-silver", "silver: validate, dedupe and stage " + batchTag);
         Dataset<Row> classified = classify(bronze, config, Timestamp.from(Instant.now()));
         String stagingPath = Tables.SILVER_STAGING.path(config);
         classified.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(stagingPath);
+        FaultPoints.reached("silver.after_stage_commit");
         Dataset<Row> staged = spark.read().format("delta").load(stagingPath);
 
         Sessions.describe(spark, "fosm-silver", "silver: Deequ audit of the staged batch");
@@ -77,9 +81,10 @@ public final class Silver {
 
         Sessions.describe(spark, "fosm-silver", "silver: publish " + batchTag);
         Dataset<Row> published = SilverFilters.apply(valid(staged), config.fibers());
-        Delta.replace(published, Tables.SILVER.path(config), date, FIBER_ID, EVENT_DATE);
+        Delta.replace(published, Tables.SILVER.path(config), date, inputs, FIBER_ID, EVENT_DATE);
+        FaultPoints.reached("silver.after_publish");
         Delta.replace(quarantine(staged, Timestamp.from(Instant.now())), Tables.SILVER_QUARANTINE.path(config), date,
-                EVENT_DATE);
+                inputs, EVENT_DATE);
         return new Result(true, rows, valid, validSamples, reasons, report);
     }
 

@@ -25,6 +25,11 @@ import org.apache.spark.sql.SparkSession;
  * challenger's evaluation range of the current gold table and applies the {@link PromotionGate}; {@link #rollback}
  * gives the alias back to the previous champion. The history of champions is the registered model's tag
  * {@code champion_history} (comma-separated versions, oldest first).
+ *
+ * <p>Both are crash-safe and exclusive ({@link RegistryTransition}): a registry lock carrying the complete target
+ * state is taken before the first write, and a run that finds the lock of a crashed run completes that transition
+ * first. Two promotions at once: one changes the registry, the other fails with "another promotion or rollback ...
+ * took the registry lock" and changes nothing.
  */
 public final class Promotion {
     public static final String CHAMPION = "champion";
@@ -46,6 +51,12 @@ public final class Promotion {
     /** Promotes the challenger if the gate allows; otherwise changes nothing. */
     public static Outcome promote(SparkSession spark, ModelRegistry registry, String modelName, Dataset<Row> gold,
                                   PromotionGate gate) {
+        Optional<RegistryTransition.Intent> recovered = RegistryTransition.recover(registry, modelName);
+        if (recovered.isPresent() && recovered.get().op().equals(RegistryTransition.PROMOTE)) {
+            // the rerun of an interrupted promotion: it is complete now, do not start another
+            return new Outcome(true, "completed the promotion interrupted earlier (" + recovered.get().id() + ")",
+                    Optional.empty(), recovered.get().champion(), null);
+        }
         ModelVersion challenger = registry.byAlias(modelName, CHALLENGER).orElseThrow(() -> new IllegalStateException(
                 "Cannot promote: registered model " + modelName + " has no '" + CHALLENGER
                         + "' alias (run `fosm train` first)"));
@@ -60,13 +71,12 @@ public final class Promotion {
             Optional<Map<String, Double>> championMetrics = champion.map(c -> evaluate(spark, registry, c, range));
             PromotionGate.Decision decision = gate.decide(challengerMetrics, championMetrics);
             if (decision.promote()) {
-                if (champion.isPresent()) {
-                    List<String> history = history(registry, modelName);
-                    history.add(champion.get().version());
-                    registry.setModelTag(modelName, HISTORY_TAG, String.join(",", history));
-                }
-                registry.setAlias(modelName, CHAMPION, challenger.version());
-                registry.deleteAlias(modelName, CHALLENGER);
+                List<String> history = history(registry, modelName);
+                champion.ifPresent(c -> history.add(c.version()));
+                RegistryTransition.commit(registry, modelName, RegistryTransition.Intent.of(RegistryTransition.PROMOTE,
+                                challenger.version(), String.join(",", history), Optional.of(challenger.version()),
+                                Optional.empty()), champion.map(ModelVersion::version),
+                        Optional.of(challenger.version()));
             }
             return new Outcome(decision.promote(), decision.reason(), champion.map(ModelVersion::version),
                     challenger.version(), decision);
@@ -77,16 +87,20 @@ public final class Promotion {
 
     /** Gives the champion alias back to the previous champion; returns the version now champion. */
     public static String rollback(ModelRegistry registry, String modelName) {
+        Optional<RegistryTransition.Intent> recovered = RegistryTransition.recover(registry, modelName);
+        if (recovered.isPresent() && recovered.get().op().equals(RegistryTransition.ROLLBACK)) {
+            // the rerun of an interrupted rollback: it is complete now, do not roll back a second time
+            return recovered.get().champion();
+        }
         List<String> history = history(registry, modelName);
         if (history.isEmpty()) {
             throw new IllegalStateException("Cannot roll back: registered model " + modelName
                     + " has no previous champion (tag " + HISTORY_TAG + " is empty)");
         }
         String previous = history.remove(history.size() - 1);
-        Optional<ModelVersion> current = registry.byAlias(modelName, CHAMPION);
-        registry.setAlias(modelName, CHAMPION, previous);
-        registry.setModelTag(modelName, HISTORY_TAG, String.join(",", history));
-        current.ifPresent(c -> registry.setModelTag(modelName, "rolled_back_from", c.version()));
+        Optional<String> current = registry.byAlias(modelName, CHAMPION).map(ModelVersion::version);
+        RegistryTransition.commit(registry, modelName, RegistryTransition.Intent.of(RegistryTransition.ROLLBACK, previous,
+                String.join(",", history), Optional.empty(), current), current, Optional.empty());
         return previous;
     }
 

@@ -106,9 +106,11 @@ public final class Training {
     /** {@link #run(SparkSession, FosmConfig, TrainingOptions, List)} reporting each step to {@code observer}. */
     public static Result run(SparkSession spark, FosmConfig config, TrainingOptions options,
                              List<String> expectedClasses, Observer observer) {
-        Dataset<Row> gold = Delta.readInput(spark, config, Tables.GOLD_FEATURES, java.util.Optional.empty(), "train",
-                "gold").filter(col(LABEL).isNotNull());
-        long goldVersion = Delta.version(spark, Tables.GOLD_FEATURES.path(config));
+        // one gold version for the data, the gold_delta_version tag and the drift reference profile
+        Delta.Pinned pinned = Delta.pinnedInput(spark, config, Tables.GOLD_FEATURES, java.util.Optional.empty(), "train",
+                "gold");
+        Dataset<Row> gold = pinned.rows().filter(col(LABEL).isNotNull());
+        long goldVersion = pinned.version();
         Sessions.describe(spark, "fosm-train", "train: split gold_features v" + goldVersion + " by time");
         Duration gap = Duration.ofMillis(Math.round(1000 * Math.max(options.gapSeconds(),
                 config.gold().windowSeconds())));

@@ -2,6 +2,7 @@ package io.fosm.models;
 
 import io.fosm.config.FosmConfig;
 import io.fosm.drift.ReferenceProfile;
+import io.fosm.reliability.FaultPoints;
 import io.fosm.registry.MlflowTracking;
 import io.fosm.registry.ModelVersion;
 import io.fosm.registry.RunHandle;
@@ -67,7 +68,7 @@ public final class TrainingRuns {
         String bestRun = runs.runIds.get(best.kind().modelName());
         // what drift detection compares serving data with, stored with the registered model (docs/drift.md)
         ReferenceProfile reference = ReferenceProfile.forTraining(spark, config, result.split(), result.features(),
-                best.model(), best.labels());
+                best.model(), best.labels(), result.goldVersion());
         // the run has ended: MLflow still takes artifacts of a finished run
         mlflow.endedRun(bestRun).logText(reference.forRun(bestRun).toJson(), ReferenceProfile.ARTIFACT);
         Map<String, String> versionTags = new LinkedHashMap<>();
@@ -77,11 +78,35 @@ public final class TrainingRuns {
         versionTags.put(Promotion.EVAL_END_TAG, result.split().dataEnd().toString());
         versionTags.put("macro_f1", String.format(Locale.ROOT, "%.4f", best.metrics().macroF1()));
         versionTags.put(Promotion.EVAL_COLLAR_TAG, String.valueOf(options.evalCollar()));
-        ModelVersion version = mlflow.registry().register(config.mlflow().modelName(), bestRun, MODEL_PATH,
-                versionTags);
+        versionTags.put("gold_delta_version", String.valueOf(result.goldVersion()));
+        String key = trainingKey(runs.tags, options, best);
+        versionTags.put(TRAINING_KEY_TAG, key);
+        FaultPoints.reached("train.after_log_runs");
+        // a rerun after a crash between registering and moving the alias reuses that version instead of adding one
+        ModelVersion latest = mlflow.registry().versions(config.mlflow().modelName()).stream()
+                .reduce((a, b) -> b).orElse(null);
+        ModelVersion version = latest != null && key.equals(latest.tags().get(TRAINING_KEY_TAG)) ? latest
+                : mlflow.registry().register(config.mlflow().modelName(), bestRun, MODEL_PATH, versionTags);
+        FaultPoints.reached("train.after_register");
         mlflow.registry().setAlias(config.mlflow().modelName(), Promotion.CHALLENGER, version.version());
         reference.forModel(config.mlflow().modelName(), version.version(), version.runId()).save(spark, config);
         return new Outcome(result, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(runs.runIds)), Optional.of(best), Optional.of(version), experiment);
+    }
+
+    /** Version tag: what was trained on and how (gold version, lakehouse, split, options, model kind), hashed. */
+    static final String TRAINING_KEY_TAG = "training_key";
+
+    private static String trainingKey(Map<String, String> provenance, TrainingOptions options,
+                                      Trainer.TrainedModel best) {
+        String text = provenance.get("gold_delta_version") + "|" + provenance.get("lakehouse") + "|"
+                + provenance.get("split") + "|" + options + "|" + best.kind().modelName();
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The provenance tags of every run of a training. */

@@ -159,6 +159,37 @@ public final class ModelRegistry {
         return List.copyOf(out);
     }
 
+    /**
+     * Creates the registered model {@code name} with {@code tags} in one call, or answers false when it already
+     * exists: the registry's one atomic test-and-set, used as the promotion lock ({@code io.fosm.models.Promotion}).
+     */
+    public boolean createModelIfAbsent(String name, Map<String, String> tags) {
+        ObjectNode body = Rest.JSON.createObjectNode();
+        body.put("name", name);
+        ArrayNode tagList = body.putArray("tags");
+        tags.forEach((k, v) -> tagList.addObject().put("key", k).put("value", v));
+        try {
+            rest.post("registered-models/create", body);
+            return true;
+        } catch (Rest.Failure e) {
+            if (e.alreadyExists()) {
+                return false;
+            }
+            throw new RegistryException("Cannot create registered model '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the registered model {@code name} (and its versions); deleting one that does not exist is no error. */
+    public void deleteModel(String name) {
+        try {
+            rest.delete("registered-models/delete", Map.of("name", name));
+        } catch (Rest.Failure e) {
+            if (!e.notFound()) {
+                throw new RegistryException("Cannot delete registered model '" + name + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Tags of the registered model (not of a version); empty when the model does not exist. */
     public Map<String, String> modelTags(String model) {
         Map<String, String> tags = new LinkedHashMap<>();

@@ -15,6 +15,8 @@ public final class Sessions {
      * {@code spark.master} of the configuration (the local profile uses local[2]).
      */
     public static SparkSession open(FosmConfig config, String appName) {
+        // a mistyped fault-injection point must fail now, not let the job run past the point it meant
+        io.fosm.reliability.FaultPoints.check();
         SparkConf conf = new SparkConf(true);
         if (!conf.contains("spark.master")) {
             conf.setMaster(config.sparkMaster().orElseThrow(() -> new io.fosm.config.ConfigException(

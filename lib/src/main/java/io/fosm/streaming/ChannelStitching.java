@@ -26,7 +26,7 @@ import org.apache.spark.sql.streaming.GroupState;
  * chunk of its channel was stitched in an earlier batch) is not stitched: it becomes a {@code late_chunk} dead letter.
  * A later chunk after a gap starts a new run, as in gold. Invalid records pass through as dead letters.
  */
-public final class ChannelStitching implements FlatMapGroupsWithStateFunction<String, ChunkInput, ChannelStitching.State,
+public final class ChannelStitching implements FlatMapGroupsWithStateFunction<String, ChunkInput, byte[],
         StreamRow>, Serializable {
     private static final long serialVersionUID = 1L;
     static final String LATE_CHUNK = "late_chunk";
@@ -42,11 +42,11 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
         this.baselineWindows = baselineWindows;
     }
 
-    /** The state of one channel: its stitcher and temporal context. */
+    /** The state of one channel: its stitcher and temporal context (stored encoded by {@link StreamStateCodec}). */
     public record State(WindowStitcher.State stitcher, TemporalContext.State temporal) implements Serializable {}
 
     @Override
-    public Iterator<StreamRow> call(String key, Iterator<ChunkInput> rows, GroupState<State> groupState) {
+    public Iterator<StreamRow> call(String key, Iterator<ChunkInput> rows, GroupState<byte[]> groupState) {
         List<StreamRow> out = new ArrayList<>();
         List<ChunkInput> chunks = new ArrayList<>();
         while (rows.hasNext()) {
@@ -68,8 +68,9 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
         WindowStitcher stitcher;
         TemporalContext temporal;
         if (groupState.exists()) {
-            stitcher = WindowStitcher.restore(groupState.get().stitcher());
-            temporal = TemporalContext.restore(groupState.get().temporal(), idx[0], idx[1], idx[2]);
+            State restored = StreamStateCodec.decodeChannel(groupState.get());
+            stitcher = WindowStitcher.restore(restored.stitcher());
+            temporal = TemporalContext.restore(restored.temporal(), idx[0], idx[1], idx[2]);
         } else {
             stitcher = WindowStitcher.forConfig(features);
             temporal = new TemporalContext(temporalWindows, baselineWindows, idx[0], idx[1], idx[2]);
@@ -104,7 +105,7 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
                 temporal.push(windowStart, f, sink);
             });
         }
-        groupState.update(new State(stitcher.state(), temporal.state()));
+        groupState.update(StreamStateCodec.encodeChannel(new State(stitcher.state(), temporal.state())));
         return out.iterator();
     }
 

@@ -19,7 +19,7 @@ import org.apache.spark.sql.streaming.GroupState;
  * watermark) is not scored: it becomes a {@code late_window} dead letter. Spark's own watermark is not used for
  * this, because a stateful operator with an event-time timeout drops late rows without a trace.
  */
-public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<String, StreamRow, FiberFinalizer.State,
+public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<String, StreamRow, byte[],
         StreamRow>, Serializable {
     private static final long serialVersionUID = 1L;
     static final String LATE_WINDOW = "late_window";
@@ -35,7 +35,10 @@ public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<Stri
         this.powerIndex = powerIndex;
     }
 
-    /** Windows waiting per start (channel -> features), the newest start seen and the last final start. */
+    /**
+     * Windows waiting per start (channel -> features), the newest start seen and the last final start (stored encoded
+     * by {@link StreamStateCodec}; Serializable only for reading the state of older releases).
+     */
     public static final class State implements Serializable {
         private static final long serialVersionUID = 1L;
         final TreeMap<Long, TreeMap<Integer, double[]>> pending = new TreeMap<>();
@@ -44,9 +47,9 @@ public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<Stri
     }
 
     @Override
-    public Iterator<StreamRow> call(String key, Iterator<StreamRow> rows, GroupState<State> groupState) {
+    public Iterator<StreamRow> call(String key, Iterator<StreamRow> rows, GroupState<byte[]> groupState) {
         List<StreamRow> out = new ArrayList<>();
-        State state = groupState.exists() ? groupState.get() : new State();
+        State state = groupState.exists() ? StreamStateCodec.decodeFiber(groupState.get()) : new State();
         boolean windows = false;
         String fiber = null;
         while (rows.hasNext()) {
@@ -99,7 +102,7 @@ public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<Stri
             state.finalUpTo = Math.max(state.finalUpTo, e.getKey());
         }
         state.finalUpTo = Math.max(state.finalUpTo, cutoff);
-        groupState.update(state);
+        groupState.update(StreamStateCodec.encodeFiber(state));
         return out.iterator();
     }
 

@@ -14,6 +14,7 @@ import io.fosm.lakehouse.Gold;
 import io.fosm.lakehouse.Schemas;
 import io.fosm.lakehouse.Tables;
 import io.fosm.models.Scoring;
+import io.fosm.reliability.FaultPoints;
 import io.fosm.spark.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -110,6 +111,8 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             for (Consumer<BatchSummary> hook : hooks) {
                 hook.accept(summary);
             }
+            // every output of the batch is written, Spark has not yet committed the batch: a restart replays it
+            FaultPoints.reached("stream.after_batch_write");
             dead.unpersist();
             scored.unpersist();
         } finally {

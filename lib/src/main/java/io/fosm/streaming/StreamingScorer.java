@@ -32,6 +32,9 @@ import org.apache.spark.sql.streaming.Trigger;
  * {@link StreamBatchWriter}: scoring with the registry's champion, {@code stream_scores}, {@code stream_dead_letter},
  * {@code incidents} (Delta, idempotent per batch) and the optional Kafka topics.
  *
+ * <p>The group state of both stages is fosm's own versioned encoding ({@link StreamStateCodec}), not Java
+ * serialization: a checkpoint survives changes of the state classes, and one of an older release still restarts.
+ *
  * <p>Cost per micro-batch: two shuffles (by channel, then by fiber; the second carries feature rows only), the state
  * store commits of both stages, one scoring pass and the Delta commits. Parallelism: {@code spark.sql.shuffle.partitions}
  * for the channel stage (fixed by the checkpoint once started); the fiber stage runs one task per fiber.
@@ -49,12 +52,12 @@ public final class StreamingScorer {
                 .groupByKey((MapFunction<ChunkInput, String>) ChunkInput::getKey, Encoders.STRING())
                 .flatMapGroupsWithState(new ChannelStitching(features, config.gold().temporalWindows(),
                                 config.gold().baselineWindows()), OutputMode.Append(),
-                        Encoders.javaSerialization(ChannelStitching.State.class), Encoders.bean(StreamRow.class),
+                        Encoders.BINARY(), Encoders.bean(StreamRow.class),
                         GroupStateTimeout.NoTimeout());
         return windows
                 .groupByKey((MapFunction<StreamRow, String>) StreamingScorer::fiberKey, Encoders.STRING())
                 .flatMapGroupsWithState(new FiberFinalizer(config.gold().neighborChannels(), watermarkSamples,
-                                powerIndex), OutputMode.Append(), Encoders.javaSerialization(FiberFinalizer.State.class),
+                                powerIndex), OutputMode.Append(), Encoders.BINARY(),
                         Encoders.bean(StreamRow.class), GroupStateTimeout.NoTimeout());
     }
 

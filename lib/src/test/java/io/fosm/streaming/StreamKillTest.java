@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.fosm.config.FosmConfig;
 import io.fosm.lakehouse.Tables;
 import io.fosm.models.Promotion;
+import io.fosm.reliability.FaultPoints;
 import io.fosm.testing.SparkTestSession;
 import io.fosm.testing.TestChunks;
 import java.io.File;
@@ -24,8 +25,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exactly once across a crash: the stream runs in a child JVM, is killed with SIGKILL mid-stream, restarted on the
- * same checkpoint, and the outputs hold every final window and every incident exactly once.
+ * Exactly once across a crash: the stream runs in a child JVM and dies as by SIGKILL at a named point
+ * ({@code FOSM_HALT_AT=stream.after_batch_write:3}: the third micro-batch has written every output, Spark has not
+ * committed it), is restarted on the same checkpoint (Spark replays that batch, Delta skips its committed writes),
+ * and the outputs hold every final window and every incident exactly once.
  */
 class StreamKillTest {
     private final SparkSession spark = SparkTestSession.get();
@@ -46,20 +49,12 @@ class StreamKillTest {
         StreamFixtures.generate(config, channels, seconds, 21, 20);
 
         Path commits = Path.of(config.stream().checkpoint(), "commits");
-        Process first = child(overrides, "first");
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
-        while (committed(commits) < 3) {
-            assertTrue(first.isAlive(), "the first stream JVM ended before it was killed: see target/stream-kill-first.log");
-            assertTrue(System.nanoTime() < deadline, "the stream committed no 3 batches in time");
-            Thread.sleep(200);
-        }
-        first.destroyForcibly();   // SIGKILL on Linux: no shutdown hook, no clean stop
-        assertTrue(first.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(137, first.exitValue(), "killed by SIGKILL");
-        int before = committed(commits);
-        assertTrue(before < 7, "killed mid-stream (" + before + " of 7 batches committed)");
+        Process first = child(overrides, "first", "stream.after_batch_write:3");
+        assertTrue(first.waitFor(8, TimeUnit.MINUTES), "the first stream JVM halts: see target/stream-kill-first.log");
+        assertEquals(FaultPoints.HALT_EXIT_CODE, first.exitValue(), "halted at the third batch's write, as by SIGKILL");
+        assertEquals(2, committed(commits), "batches 0 and 1 committed; batch 2 written, not committed");
 
-        Process second = child(overrides, "second");
+        Process second = child(overrides, "second", null);
         assertTrue(second.waitFor(10, TimeUnit.MINUTES), "the restarted stream finishes");
         assertEquals(0, second.exitValue(), "the restarted stream ran to the end: see target/stream-kill-second.log");
 
@@ -115,7 +110,7 @@ class StreamKillTest {
         return files == null ? 0 : files.length;
     }
 
-    private static Process child(List<String> overrides, String name) throws Exception {
+    private static Process child(List<String> overrides, String name, String haltAt) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -131,6 +126,12 @@ class StreamKillTest {
         cmd.addAll(overrides);
         Path log = Path.of("target", "stream-kill-" + name + ".log");
         Files.createDirectories(log.getParent());
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (haltAt != null) {
+            pb.environment().put(FaultPoints.ENV, haltAt);
+        } else {
+            pb.environment().remove(FaultPoints.ENV);
+        }
+        return pb.start();
     }
 }
