@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigSources {
     private static final Pattern FIBER_KEY =
-            Pattern.compile("fiber\\.([A-Za-z0-9_-]+)\\.(channels|sample_rate|spacing_m|filter\\.bandpass|filter\\.savgol)");
+            Pattern.compile("fiber\\.([A-Za-z0-9_-]+)\\.(channels|sample_rate|spacing_m|filter\\.bandpass|filter\\.savgol|first_channel|bands|window_seconds|hop_seconds|route)");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
     /** Kafka client settings of the stream, passed through to the Kafka source and sink without being declared. */
     public static final String KAFKA_OPTION_PREFIX = "stream.kafka.option.";

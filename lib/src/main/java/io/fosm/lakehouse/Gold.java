@@ -65,7 +65,7 @@ public final class Gold {
         Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
         Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels())
-                .select(tableOrder(featureNames(config, config.sampleRate())));
+                .select(tableOrder(FiberFeatures.of(config).columns()));
         Dataset<Row> labelled = events.map(e -> withLabels(features, e, config.gold().labelCollarSeconds(),
                         config.gold().labelCollarChannels())).orElseGet(() -> features
                 .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
@@ -79,15 +79,19 @@ public final class Gold {
         Map<String, Long> byLabel = new java.util.TreeMap<>();
         long total = 0;
         long ambiguous = 0;
-        for (Row r : written.groupBy(LABEL).agg(count(lit(1)), count(when(col(LABEL_AMBIGUOUS), lit(1))))
+        long samplesAdvanced = 0;
+        FiberFeatures perFiber = FiberFeatures.of(config);
+        for (Row r : written.groupBy(LABEL, FIBER_ID).agg(count(lit(1)), count(when(col(LABEL_AMBIGUOUS), lit(1))))
                 .collectAsList()) {
-            byLabel.put(r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(1));
-            total += r.getLong(1);
-            ambiguous += r.getLong(2);
+            byLabel.merge(r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(2), Long::sum);
+            total += r.getLong(2);
+            ambiguous += r.getLong(3);
+            // each window advances the grid by one hop of its fiber: windows x hop samples is the signal consumed
+            if (perFiber.has(r.getString(1))) {
+                samplesAdvanced += r.getLong(2) * perFiber.forFiber(r.getString(1)).hopSamples();
+            }
         }
-        // each window advances the grid by one hop: windows x hop samples is the signal the job consumed
-        long hopSamples = featureConfig(config.gold(), config.sampleRate()).hopSamples();
-        return new Result(total, byLabel, events.isPresent(), total * hopSamples, ambiguous);
+        return new Result(total, byLabel, events.isPresent(), samplesAdvanced, ambiguous);
     }
 
     /** The event log (JSON lines) under the labels path, if there is one. */
@@ -105,7 +109,10 @@ public final class Gold {
                 .option("mode", "FAILFAST").json(labelsPath));
     }
 
-    /** Feature names for the configured windows and bands at a sample rate (stable order). */
+    /**
+     * Feature names for the gold windows and bands at a sample rate (stable order), for a fiber with the gold
+     * defaults; the table's columns with per-fiber settings are {@link FiberFeatures#columns}.
+     */
     public static String[] featureNames(FosmConfig config, double sampleRate) {
         return FeatureExtractor.featureNames(featureConfig(config.gold(), sampleRate));
     }
@@ -119,6 +126,27 @@ public final class Gold {
             }
         }
         return FeatureConfig.of(sampleRate, gold.windowSeconds(), gold.hopSeconds(), bands);
+    }
+
+    /**
+     * Schema of the windows of fibers with per-fiber settings: a band column not every fiber has is nullable (null in
+     * the rows of the fibers without it).
+     */
+    public static StructType windowSchema(FiberFeatures perFiber) {
+        StructType schema = new StructType()
+                .add(FIBER_ID, DataTypes.StringType, false)
+                .add(CHANNEL, DataTypes.IntegerType, false)
+                .add(WINDOW_START, DataTypes.TimestampType, false)
+                .add(WINDOW_END, DataTypes.TimestampType, false)
+                .add(SAMPLE_RATE, DataTypes.DoubleType, false)
+                .add(EVENT_DATE, DataTypes.DateType, false);
+        for (String name : perFiber.columns()) {
+            schema = schema.add(name, DataTypes.DoubleType, !perFiber.shared(name));
+        }
+        for (String name : TEMPORAL_COLUMNS) {
+            schema = schema.add(name, DataTypes.DoubleType, false);
+        }
+        return schema;
     }
 
     /** Schema of the windows with temporal context, before spatial context and labels. */
@@ -159,17 +187,15 @@ public final class Gold {
     }
 
     /**
-     * Stitches each channel's chunks into windows and computes their features ({@link #featureNames} at the
-     * registry's sample rate, which every fiber shares) and their temporal context ({@link TemporalContext}).
+     * Stitches each channel's chunks into windows and computes their features at the fiber's own rate, window and
+     * bands ({@link FiberFeatures}) and their temporal context ({@link TemporalContext}).
      */
     public static Dataset<Row> windows(Dataset<Row> chunks, FosmConfig config) {
-        double sampleRate = config.sampleRate();
-        String[] names = featureNames(config, sampleRate);
-        StructType schema = windowSchema(names);
+        FiberFeatures perFiber = FiberFeatures.of(config);
+        StructType schema = windowSchema(perFiber);
         int partitions = config.gold().partitions() > 0 ? config.gold().partitions()
                 : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-        WindowFeatures fn = new WindowFeatures(featureConfig(config.gold(), sampleRate), config.gold().temporalWindows(),
-                config.gold().baselineWindows());
+        WindowFeatures fn = new WindowFeatures(perFiber, config.gold().temporalWindows(), config.gold().baselineWindows());
         return chunks.select(ChunkBean.projection())
                 .repartition(partitions, col("fiberId"), col("channel"))
                 .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
@@ -177,34 +203,33 @@ public final class Gold {
                 .mapPartitions(fn, Encoders.row(schema));
     }
 
-    /** The mapPartitions body: one extractor per task, one stitcher and temporal context per channel, buffers reused. */
+    /** The mapPartitions body: one extractor per fiber and task, one stitcher and temporal context per channel. */
     static final class WindowFeatures implements MapPartitionsFunction<ChunkBean, Row>, Serializable {
-        private final FeatureConfig features;
+        private final FiberFeatures perFiber;
         private final int temporalWindows;
         private final int baselineWindows;
 
-        WindowFeatures(FeatureConfig features, int temporalWindows, int baselineWindows) {
-            this.features = features;
+        WindowFeatures(FiberFeatures perFiber, int temporalWindows, int baselineWindows) {
+            this.perFiber = perFiber;
             this.temporalWindows = temporalWindows;
             this.baselineWindows = baselineWindows;
         }
 
         @Override
         public Iterator<Row> call(Iterator<ChunkBean> chunks) {
-            FeatureExtractor extractor = new FeatureExtractor(features);
-            String[] names = extractor.featureNames();
-            int featureCount = extractor.featureCount();
-            int windowSamples = features.windowSamples();
-            double fs = features.sampleRate();
+            Map<String, FeatureExtractor> extractors = new java.util.HashMap<>();
             return new Iterator<>() {
                 private final ArrayList<Row> pending = new ArrayList<>();
                 private int next;
                 private WindowStitcher stitcher;
                 private TemporalContext temporal;
+                private FeatureExtractor extractor;
+                private FeatureConfig features;
                 private String fiber;
                 private int channel = Integer.MIN_VALUE;
                 private final TemporalContext.Sink sink = (windowStart, f, context) -> pending.add(
-                        windowRow(fiber, channel, windowStart, windowSamples, fs, f, context));
+                        windowRow(fiber, channel, windowStart, features.windowSamples(), features.sampleRate(),
+                                perFiber.toColumns(fiber, f), context));
 
                 @Override
                 public boolean hasNext() {
@@ -230,30 +255,54 @@ public final class Gold {
                 }
 
                 private void push(ChunkBean chunk) {
-                    if (chunk.getSampleRate() != fs) {
-                        // silver admits only the registry's rate; anything else would get mislabelled columns
-                        throw new IllegalStateException("Cannot compute gold features: fiber " + chunk.getFiberId()
-                                + " channel " + chunk.getChannel() + " samples at " + chunk.getSampleRate()
-                                + " Hz, but the fiber registry's rate is " + fs + " Hz");
-                    }
                     if (stitcher == null || chunk.getChannel() != channel || !chunk.getFiberId().equals(fiber)) {
                         if (temporal != null) {
                             temporal.flush(sink);
                         }
-                        stitcher = WindowStitcher.forConfig(features);
-                        temporal = TemporalContext.forFeatures(names, temporalWindows, baselineWindows);
                         fiber = chunk.getFiberId();
                         channel = chunk.getChannel();
+                        features = perFiber.forFiber(fiber);
+                        extractor = extractors.computeIfAbsent(fiber, id -> new FeatureExtractor(features));
+                        stitcher = WindowStitcher.forConfig(features);
+                        temporal = TemporalContext.forFeatures(extractor.featureNames(), temporalWindows,
+                                baselineWindows);
+                    }
+                    double fs = features.sampleRate();
+                    if (chunk.getSampleRate() != fs) {
+                        // silver admits only the fiber's registered rate; anything else would get mislabelled columns
+                        throw new IllegalStateException("Cannot compute gold features: fiber " + chunk.getFiberId()
+                                + " channel " + chunk.getChannel() + " samples at " + chunk.getSampleRate()
+                                + " Hz, but the fiber is registered at " + fs + " Hz");
                     }
                     long startIndex = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
+                    FeatureExtractor x = extractor;
+                    TemporalContext t = temporal;
                     stitcher.push(startIndex, chunk.getSamples(), (windowStart, buffer, offset) -> {
-                        double[] out = new double[featureCount];
-                        extractor.extract(buffer, offset, out);
-                        temporal.push(windowStart, out, sink);
+                        double[] out = new double[x.featureCount()];
+                        x.extract(buffer, offset, out);
+                        t.push(windowStart, out, sink);
                     });
                 }
             };
         }
+    }
+
+    /** One window row of {@link #windowSchema(FiberFeatures)}: keys, DSP features in the table layout, context. */
+    public static Row windowRow(String fiber, int channel, long windowStart, int windowSamples, double fs,
+                                Object[] features, double[] context) {
+        Object[] values = new Object[6 + features.length + context.length];
+        Timestamp ws = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart, fs));
+        values[0] = fiber;
+        values[1] = channel;
+        values[2] = ws;
+        values[3] = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart + windowSamples, fs));
+        values[4] = fs;
+        values[5] = java.sql.Date.valueOf(ws.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        System.arraycopy(features, 0, values, 6, features.length);
+        for (int i = 0; i < context.length; i++) {
+            values[6 + features.length + i] = context[i];
+        }
+        return RowFactory.create(values);
     }
 
     /** One window row of {@link #windowSchema}: keys, DSP features, temporal context. */

@@ -10,6 +10,7 @@ import io.fosm.dsp.FeatureExtractor;
 import io.fosm.dsp.WindowStitcher;
 import io.fosm.lakehouse.Bronze;
 import io.fosm.lakehouse.Delta;
+import io.fosm.lakehouse.FiberFeatures;
 import io.fosm.lakehouse.Gold;
 import io.fosm.lakehouse.Schemas;
 import io.fosm.lakehouse.Tables;
@@ -61,7 +62,8 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
     private final ModelWatch challenger;
     private final List<Consumer<BatchSummary>> hooks;
     private final String appId;
-    private final String[] names;
+    private final FiberFeatures perFiber;
+    /** Window and hop of the incident tracker (one per stream: the first fiber's; equal in seconds by default). */
     private final FeatureConfig features;
 
     StreamBatchWriter(FosmConfig config, ModelWatch champion, ModelWatch challenger, List<Consumer<BatchSummary>> hooks) {
@@ -70,8 +72,8 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
         this.challenger = challenger;
         this.hooks = hooks;
         this.appId = "fosm-stream-" + UUID.nameUUIDFromBytes(config.stream().checkpoint().getBytes(StandardCharsets.UTF_8));
-        this.features = Gold.featureConfig(config.gold(), config.sampleRate());
-        this.names = FeatureExtractor.featureNames(features);
+        this.perFiber = FiberFeatures.of(config);
+        this.features = perFiber.forFiber(config.fibers().keySet().iterator().next());
     }
 
     @Override
@@ -119,14 +121,18 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
 
     /** Window rows in gold's table layout (keys, DSP features, context features). */
     Dataset<Row> featureRows(Dataset<StreamRow> windows) {
-        StructType schema = Gold.windowSchema(names).add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
-        int windowSamples = features.windowSamples();
-        double fs = features.sampleRate();
+        StructType schema = Gold.windowSchema(perFiber).add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
+        FiberFeatures layout = perFiber;
         return windows.map((MapFunction<StreamRow, Row>) r -> {
-            Row w = Gold.windowRow(r.getFiberId(), r.getChannel(), r.getWindowStart(), windowSamples, fs,
-                    r.getFeatures(), new double[] {r.getSpatial()});
-            return w;
-        }, Encoders.row(schema)).select(Gold.tableOrder(names));
+            // the stream's window rows carry the fiber's DSP features then the temporal context: split them
+            FeatureConfig f = layout.forFiber(r.getFiberId());
+            int dsp = FeatureExtractor.featureNames(f).length;
+            double[] all = r.getFeatures();
+            double[] context = java.util.Arrays.copyOfRange(all, dsp, all.length + 1);
+            context[context.length - 1] = r.getSpatial();
+            return Gold.windowRow(r.getFiberId(), r.getChannel(), r.getWindowStart(), f.windowSamples(),
+                    f.sampleRate(), layout.toColumns(r.getFiberId(), java.util.Arrays.copyOf(all, dsp)), context);
+        }, Encoders.row(schema)).select(Gold.tableOrder(perFiber.columns()));
     }
 
     /** Champion (and shadow challenger) scores; without a champion the windows are kept, unscored. */
@@ -190,14 +196,15 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
 
     /** Dead-letter rows of the batch in the stream_dead_letter schema. */
     private Dataset<Row> deadLetters(Dataset<StreamRow> batch, Timestamp now, long batchId) {
-        double fs = features.sampleRate();
+        FiberFeatures layout = perFiber;
         return batch.filter((org.apache.spark.api.java.function.FilterFunction<StreamRow>)
                         r -> StreamRow.DEAD.equals(r.getKind()))
                 .map((MapFunction<StreamRow, Row>) r -> RowFactory.create(r.getReason(), r.getDetail(), r.getPayload(),
                         r.getSource(), r.getKafkaTopic(), r.getKafkaPartition(), r.getKafkaOffset(), r.getFiberId(),
                         r.getChannel(), r.getChunkStartMicros() == null ? null : Bronze.toTimestamp(r.getChunkStartMicros()),
                         r.getWindowStart() == null ? null
-                                : Bronze.toTimestamp(WindowStitcher.epochMicros(r.getWindowStart(), fs)),
+                                : Bronze.toTimestamp(WindowStitcher.epochMicros(r.getWindowStart(),
+                                        layout.forFiber(r.getFiberId()).sampleRate())),
                         batchId, now), Encoders.row(Schemas.STREAM_DEAD_LETTER));
     }
 

@@ -1,9 +1,7 @@
 package io.fosm.streaming;
 
 import io.fosm.config.FosmConfig;
-import io.fosm.dsp.FeatureConfig;
-import io.fosm.dsp.FeatureExtractor;
-import io.fosm.lakehouse.Gold;
+import io.fosm.lakehouse.FiberFeatures;
 import io.fosm.models.Promotion;
 import io.fosm.registry.MlflowTracking;
 import io.fosm.registry.ModelRegistry;
@@ -41,10 +39,12 @@ public final class StreamingScorer {
 
     /** Builds the pipeline up to the rows the batch writer receives (windows with features, and dead letters). */
     public static Dataset<StreamRow> rows(Dataset<ChunkInput> chunks, FosmConfig config) {
-        FeatureConfig features = Gold.featureConfig(config.gold(), config.sampleRate());
-        String[] names = FeatureExtractor.featureNames(features);
-        int powerIndex = Arrays.asList(names).indexOf("total_power");
-        long watermarkSamples = Math.round(config.stream().watermarkSeconds() * config.sampleRate());
+        // the same per-fiber settings as gold: each fiber's windows and bands at its own rate
+        FiberFeatures features = FiberFeatures.of(config);
+        int powerIndex = Arrays.asList(features.modelColumns()).indexOf("total_power");
+        java.util.Map<String, Long> watermarkSamples = new java.util.HashMap<>();
+        config.fibers().values().forEach(f -> watermarkSamples.put(f.fiberId(),
+                Math.round(config.stream().watermarkSeconds() * f.sampleRate())));
         Dataset<StreamRow> windows = chunks
                 .groupByKey((MapFunction<ChunkInput, String>) ChunkInput::getKey, Encoders.STRING())
                 .flatMapGroupsWithState(new ChannelStitching(features, config.gold().temporalWindows(),
