@@ -1,0 +1,55 @@
+package io.fosm.ingest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The registry of DAS file readers and the single entry point: the format is detected from the content (never the
+ * file name), then the matching reader opens the file.
+ */
+public final class DasReaders {
+
+    private static final List<DasReader> READERS = List.of();
+
+    private DasReaders() {
+    }
+
+    /** Every registered reader, in detection order. */
+    public static List<DasReader> all() {
+        return READERS;
+    }
+
+    /** The reader whose {@link DasReader#accepts} says yes, or an UNKNOWN_FORMAT exception. */
+    public static DasReader detect(Path file) throws DasFileException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new DasFileException(DasFileException.Reason.UNREADABLE, file.toString(),
+                    "not a readable regular file");
+        }
+        for (DasReader reader : READERS) {
+            if (reader.accepts(file)) {
+                return reader;
+            }
+        }
+        throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
+                "the content matches none of the formats " + formats());
+    }
+
+    /** Detects the format from the content and opens the file. */
+    public static DasRecording open(Path file) throws DasFileException {
+        return detect(file).open(file);
+    }
+
+    /**
+     * Opens a PRODML frequency-band-energy file ({@link DasReaders#open} refuses those with UNSUPPORTED_VERSION,
+     * since they hold band powers, not raw samples).
+     */
+    public static BandEnergyRecording openBandEnergy(Path file) throws DasFileException {
+        throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
+                "not a PRODML frequency-band-energy file");
+    }
+
+    private static List<String> formats() {
+        return READERS.stream().map(DasReader::format).toList();
+    }
+}
