@@ -34,7 +34,7 @@ public final class RouteFile {
     public static final class RouteFileException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        RouteFileException(String file, String where, String what) {
+        public RouteFileException(String file, String where, String what) {
             super("Cannot read route file " + file + ": " + where + what);
         }
     }

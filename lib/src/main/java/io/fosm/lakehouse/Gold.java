@@ -66,13 +66,23 @@ public final class Gold {
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
         Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels())
                 .select(tableOrder(FiberFeatures.of(config).columns()));
-        Dataset<Row> labelled = events.map(e -> withLabels(features, e, config.gold().labelCollarSeconds(),
-                        config.gold().labelCollarChannels())).orElseGet(() -> features
+        Dataset<Row> unlabelled = features
                 .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
                 .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType))
-                .withColumn(LABEL_AMBIGUOUS, lit(null).cast(DataTypes.BooleanType)));
+                .withColumn(LABEL_AMBIGUOUS, lit(null).cast(DataTypes.BooleanType));
+        Dataset<Row> labelled = unlabelled;
+        if (events.isPresent()) {
+            // only fibers with an event log are labelled: a fiber nobody logged events for (a real interrogator
+            // file) is unlabelled, not all background
+            List<String> logged = labelledFibers(spark, config.labelsPath(), events.get());
+            Column hasLog = col(FIBER_ID).isin(logged.toArray());
+            labelled = withLabels(features.filter(hasLog), events.get(), config.gold().labelCollarSeconds(),
+                    config.gold().labelCollarChannels()).unionByName(unlabelled.filter(not(hasLog)));
+        }
+        // where each window lies along the pipeline: chainage (and coordinates with a route file) per channel
+        Dataset<Row> located = FiberRoutes.load(spark, config).withGeometry(labelled);
         String goldPath = Tables.GOLD_FEATURES.path(config);
-        Delta.replace(labelled, goldPath, date, FIBER_ID, EVENT_DATE);
+        Delta.replace(located, goldPath, date, FIBER_ID, EVENT_DATE);
 
         Sessions.describe(spark, "fosm-gold", "gold: count windows by label");
         Dataset<Row> written = Delta.onDate(spark.read().format("delta").load(goldPath), date);
@@ -92,6 +102,29 @@ public final class Gold {
             }
         }
         return new Result(total, byLabel, events.isPresent(), samplesAdvanced, ambiguous);
+    }
+
+    /** Fibers with an event log: a {@code <fiber>_events.jsonl} file, or events naming the fiber. */
+    static List<String> labelledFibers(SparkSession spark, String labelsPath, Dataset<Row> events) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        try {
+            Path path = new Path(labelsPath);
+            org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(path)) {
+                String name = f.getPath().getName();
+                if (name.endsWith("_events.jsonl")) {
+                    out.add(name.substring(0, name.length() - "_events.jsonl".length()));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot list event logs under " + labelsPath + ": " + e.getMessage(), e);
+        }
+        events.select(FIBER_ID).distinct().collectAsList().forEach(r -> {
+            if (!r.isNullAt(0)) {
+                out.add(r.getString(0));
+            }
+        });
+        return List.copyOf(out);
     }
 
     /** The event log (JSON lines) under the labels path, if there is one. */

@@ -131,7 +131,9 @@ public final class Schemas {
             field(ALERT_WINDOWS, DataTypes.LongType, false),
             field(MODEL_VERSION, DataTypes.StringType, true),
             field(BATCH_ID, DataTypes.LongType, false),
-            field(UPDATED_AT, DataTypes.TimestampType, false)});
+            field(UPDATED_AT, DataTypes.TimestampType, false),
+            // chainage of the peak channel along the pipeline (FiberRoutes); null off the route
+            field(CHAINAGE_M, DataTypes.DoubleType, true)});
 
     /**
      * {@code drift_reference}: one row per model version and profiled column (kind feature, prediction or quality):

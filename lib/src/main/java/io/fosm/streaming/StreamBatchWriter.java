@@ -11,6 +11,7 @@ import io.fosm.dsp.WindowStitcher;
 import io.fosm.lakehouse.Bronze;
 import io.fosm.lakehouse.Delta;
 import io.fosm.lakehouse.FiberFeatures;
+import io.fosm.lakehouse.FiberRoutes;
 import io.fosm.lakehouse.Gold;
 import io.fosm.lakehouse.Schemas;
 import io.fosm.lakehouse.Tables;
@@ -63,16 +64,19 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
     private final List<Consumer<BatchSummary>> hooks;
     private final String appId;
     private final FiberFeatures perFiber;
+    private final FiberRoutes routes;
     /** Window and hop of the incident tracker (one per stream: the first fiber's; equal in seconds by default). */
     private final FeatureConfig features;
 
-    StreamBatchWriter(FosmConfig config, ModelWatch champion, ModelWatch challenger, List<Consumer<BatchSummary>> hooks) {
+    StreamBatchWriter(FosmConfig config, ModelWatch champion, ModelWatch challenger, List<Consumer<BatchSummary>> hooks,
+                      FiberRoutes routes) {
         this.config = config;
         this.champion = champion;
         this.challenger = challenger;
         this.hooks = hooks;
         this.appId = "fosm-stream-" + UUID.nameUUIDFromBytes(config.stream().checkpoint().getBytes(StandardCharsets.UTF_8));
         this.perFiber = FiberFeatures.of(config);
+        this.routes = routes;
         this.features = perFiber.forFiber(config.fibers().keySet().iterator().next());
     }
 
@@ -256,7 +260,7 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             rows.add(RowFactory.create(i.id(), i.status(), i.fiberId(), i.eventClass(), Bronze.toTimestamp(i.startMicros()),
                     Bronze.toTimestamp(i.endMicros()), i.channelMin(), i.channelMax(), i.channelMin() * spacing,
                     i.channelMax() * spacing, i.peakProbability(), i.peakChannel(), i.alertWindows(), i.modelVersion(),
-                    batchId, now));
+                    batchId, now, chainageOf(i)));
         }
         if (!rows.isEmpty()) {
             write(spark.createDataFrame(rows, Schemas.INCIDENTS), Tables.INCIDENTS, batchId);
@@ -265,6 +269,12 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                 new StructType().add(BATCH_ID, DataTypes.LongType, false).add(STATE, DataTypes.BinaryType, false));
         write(state, Tables.STREAM_INCIDENT_STATE, batchId);
         return out;
+    }
+
+    /** Chainage of an incident's peak channel along the pipeline (metres), null off the route. */
+    private Double chainageOf(IncidentTracker.Incident incident) {
+        double c = routes.chainageM(incident.fiberId(), incident.peakChannel());
+        return Double.isNaN(c) ? null : c;
     }
 
     /** The tracker as the last batch before {@code batchId} left it (a replayed batch sees the same state). */
@@ -289,7 +299,13 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
         if (!s.alertsTopic().isEmpty() && !incidents.isEmpty()) {
             Dataset<Row> rows = spark.read().format("delta").load(Tables.INCIDENTS.path(config))
                     .filter(col(BATCH_ID).equalTo(batchId));
-            rows.select(concat(col(INCIDENT_ID), lit("/"), col(STATUS)).as("key"), to_json(struct(col("*"))).as("value"))
+            // the alert says where along the pipeline, as operators do: "digging at km 3.214 (fiber demo)"
+            Column where = when(col(CHAINAGE_M).isNull(), lit("off route"))
+                    .otherwise(concat(lit("km "), format_number(col(CHAINAGE_M).divide(1000), 3)));
+            Column message = concat(col(EVENT_CLASS), lit(" at "), regexp_replace(where, ",", ""), lit(" (fiber "),
+                    col(FIBER_ID), lit(", "), col(STATUS), lit(")"));
+            rows.select(concat(col(INCIDENT_ID), lit("/"), col(STATUS)).as("key"),
+                            to_json(struct(col("*"), message.as("message"))).as("value"))
                     .write().format("kafka").options(kafkaProducerOptions()).option("topic", s.alertsTopic()).save();
         }
         if (!s.dlqTopic().isEmpty() && !noDead) {

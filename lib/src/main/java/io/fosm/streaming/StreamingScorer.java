@@ -78,7 +78,8 @@ public final class StreamingScorer {
                 checkMillis, System::currentTimeMillis);
         ModelWatch challenger = config.stream().shadow() ? new ModelWatch(spark, registry, config.mlflow().modelName(),
                 Promotion.CHALLENGER, checkMillis, System::currentTimeMillis) : null;
-        StreamBatchWriter writer = new StreamBatchWriter(config, champion, challenger, new ArrayList<>(hooks));
+        StreamBatchWriter writer = new StreamBatchWriter(config, champion, challenger, new ArrayList<>(hooks),
+                io.fosm.lakehouse.FiberRoutes.load(spark, config));
         Dataset<ChunkInput> chunks = StreamSources.chunks(StreamSources.raw(spark, config), config);
         Trigger t = trigger != null ? trigger
                 : Trigger.ProcessingTime(Math.round(config.stream().triggerSeconds() * 1000));
