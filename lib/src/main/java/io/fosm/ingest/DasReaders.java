@@ -10,7 +10,9 @@ import java.util.List;
  */
 public final class DasReaders {
 
-    private static final List<DasReader> READERS = List.of();
+    private static final List<DasReader> READERS = List.of(new FosfReader(), new SilixaTdmsReader(), new SegyReader(),
+            new ProdmlReader(), new Terra15Reader(), new FebusReader(), new ApSensingReader(), new OptoDasReader());
+    private static final ProdmlBandEnergyReader BAND_ENERGY = new ProdmlBandEnergyReader();
 
     private DasReaders() {
     }
@@ -31,6 +33,11 @@ public final class DasReaders {
                 return reader;
             }
         }
+        if (BAND_ENERGY.accepts(file)) {
+            throw new DasFileException(DasFileException.Reason.UNSUPPORTED_VERSION, file.toString(),
+                    "a PRODML frequency-band-energy file holds vendor band powers, not raw samples: open it with "
+                            + "DasReaders.openBandEnergy");
+        }
         throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
                 "the content matches none of the formats " + formats());
     }
@@ -45,8 +52,20 @@ public final class DasReaders {
      * since they hold band powers, not raw samples).
      */
     public static BandEnergyRecording openBandEnergy(Path file) throws DasFileException {
-        throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
-                "not a PRODML frequency-band-energy file");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new DasFileException(DasFileException.Reason.UNREADABLE, file.toString(),
+                    "not a readable regular file");
+        }
+        if (!BAND_ENERGY.accepts(file)) {
+            throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
+                    "not a PRODML frequency-band-energy file (no Acquisition/Processed/Fbe[n] group)");
+        }
+        return BAND_ENERGY.open(file);
+    }
+
+    /** True when the file's content says PRODML frequency-band energy (for routing to its own table). Never throws. */
+    public static boolean isBandEnergy(Path file) {
+        return BAND_ENERGY.accepts(file);
     }
 
     private static List<String> formats() {
