@@ -43,8 +43,35 @@ public final class BronzeFiles {
     static final long BLOCK_VALUES = 4_000_000;
 
     /** What the probe of one landing file found. */
-    public record Probe(String path, String fiberId, long size, String sha256, String kind, DasFileInfo info,
-                        String reason, String detail) implements Serializable {}
+    public record Probe(String path, String fiberId, long size, String sha256, String kind, Info declared,
+                        String reason, String detail) implements Serializable {
+        Probe(String path, String fiberId, long size, String sha256, String kind, DasFileInfo info, String reason,
+              String detail) {
+            this(path, fiberId, size, sha256, kind, info == null ? null : Info.of(info), reason, detail);
+        }
+
+        /** What the file declares (null for FOSF and failed files). */
+        public DasFileInfo info() {
+            return declared == null ? null : declared.toInfo();
+        }
+    }
+
+    /** {@link DasFileInfo}'s fields, serializable: the probe's result travels from the executors to the driver. */
+    public record Info(String format, String formatVersion, String vendor, double sampleRateHz,
+                       double channelSpacingMetres, int startChannel, double startDistanceMetres, long startTimeMicros,
+                       double gaugeLengthMetres, String dataType, double scale, String unit, int timeSamples,
+                       int channels) implements Serializable {
+        static Info of(DasFileInfo i) {
+            return new Info(i.format(), i.formatVersion(), i.vendor(), i.sampleRateHz(), i.channelSpacingMetres(),
+                    i.startChannel(), i.startDistanceMetres(), i.startTimeMicros(), i.gaugeLengthMetres(), i.dataType(),
+                    i.scale(), i.unit(), i.timeSamples(), i.channels());
+        }
+
+        DasFileInfo toInfo() {
+            return new DasFileInfo(format, formatVersion, vendor, sampleRateHz, channelSpacingMetres, startChannel,
+                    startDistanceMetres, startTimeMicros, gaugeLengthMetres, dataType, scale, unit, timeSamples, channels);
+        }
+    }
 
     private static final byte[] FOSF_MAGIC = {'F', 'O', 'S', 'F'};
     private static final byte[] FOSM_MAGIC = {'F', 'O', 'S', 'M'};
@@ -62,7 +89,7 @@ public final class BronzeFiles {
                 byte[] head = LandingFile.head(local, 4);
                 if (java.util.Arrays.equals(head, FOSF_MAGIC) || java.util.Arrays.equals(head, FOSM_MAGIC)
                         || path.endsWith(Bronze.FILE_EXTENSION)) {
-                    return new Probe(path, fiberId, size, sha, FOSF, null, null, null);
+                    return new Probe(path, fiberId, size, sha, FOSF, (Info) null, null, null);
                 }
                 try (DasRecording recording = DasReaders.open(local)) {
                     DasFileInfo info = recording.info();
@@ -77,16 +104,16 @@ public final class BronzeFiles {
                     }
                     return new Probe(path, fiberId, size, sha, DAS, info, null, null);
                 } catch (DasFileException e) {
-                    return new Probe(path, fiberId, size, sha, FAILED, null, e.reason().code(),
+                    return new Probe(path, fiberId, size, sha, FAILED, (Info) null, e.reason().code(),
                             e.getMessage().replace(local.toString(), path));
                 } catch (RuntimeException e) {
                     // a reader must not throw anything else; if one does, the file is still quarantined, not a crash
-                    return new Probe(path, fiberId, size, sha, FAILED, null, DasFileException.Reason.CORRUPT.code(),
+                    return new Probe(path, fiberId, size, sha, FAILED, (Info) null, DasFileException.Reason.CORRUPT.code(),
                             "Cannot read " + path + ": corrupt: " + e);
                 }
             });
         } catch (Exception e) {
-            return new Probe(path, fiberId, -1, "", FAILED, null, DasFileException.Reason.UNREADABLE.code(),
+            return new Probe(path, fiberId, -1, "", FAILED, (Info) null, DasFileException.Reason.UNREADABLE.code(),
                     "Cannot read " + path + ": unreadable: " + e.getMessage());
         }
     }

@@ -10,7 +10,7 @@ import java.util.List;
  * {@code ../shared/das-samples} next to the repository, else the {@code .cache/das-samples} that
  * {@code make das-samples} fills. A missing file fails the test with instructions; it is never skipped.
  */
-final class DasSamples {
+public final class DasSamples {
 
     static final List<String> FILES = List.of("prodml_2.0.h5", "iDAS005_hdf5_example.626.h5",
             "iDAS005_tdms_example.626.tdms", "terra15_v5_test_file.hdf5", "febus_2.h5", "ap_sensing_1.hdf5",
@@ -44,7 +44,7 @@ final class DasSamples {
     }
 
     /** The sample file, or an AssertionError saying how to get the samples. */
-    static Path file(String name) {
+    public static Path file(String name) {
         for (Path dir : candidates()) {
             Path f = dir.resolve(name);
             if (Files.isRegularFile(f)) {
