@@ -129,8 +129,14 @@ public final class ReplayCommand {
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 out.println(USAGE);
+                out.println();
+                out.println(FileReplay.USAGE);
                 return 0;
             }
+        }
+        if (FileReplay.wanted(args)) {
+            // a real recording instead of a synthetic fiber
+            return FileReplay.run(args, out, err);
         }
         Parsed parsed;
         try {
