@@ -11,7 +11,7 @@ DEMO_DIR  ?= demo-out
 DEMO_LAKE := $(abspath $(DEMO_DIR))/lakehouse
 SPARK_HOME = $(shell $(PY) -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
 
-.PHONY: help deps venv build test demo bench bench-xgboost clean fixtures mlflow-up mlflow-down deps-ops check-deploy image-context image airflow-venv test-airflow test-notebooks
+.PHONY: help deps venv build test demo bench bench-xgboost bench-readers das-samples clean fixtures mlflow-up mlflow-down deps-ops check-deploy image-context image airflow-venv test-airflow test-notebooks
 
 # The MLflow tracking server the registry tests (and local model jobs) use; bin/mlflow-server reads the same port.
 MLFLOW_PORT := $(or $(FOSM_MLFLOW_PORT),5055)
@@ -23,6 +23,8 @@ help:
 	@echo "make bench   benchmarks (see docs/benchmarks.md); make bench-xgboost: Spark vs Python XGBoost training"
 	@echo "make bench-stream   streaming benchmark: Kafka live feed -> fosm stream at local[2] (docs/benchmarks.md)"
 	@echo "make kafka-up / kafka-down     start / stop the local Kafka broker (KRaft, 127.0.0.1:9092, data in .cache/kafka)"
+	@echo "make das-samples    the real interrogator sample files for the reader tests (../shared/das-samples or a checked download into .cache/das-samples)"
+	@echo "make bench-readers  interrogator file reader throughput vs h5py / npTDMS / segyio (docs/benchmarks.md)"
 	@echo "make build   the shaded jar jobs/target/fosm-jobs-*-all.jar"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server ($(MLFLOW_URI), data in .cache/mlflow)"
 	@echo "make check-deploy   validate deploy/ (kustomize overlays, manifest schemas, promtool rules, compose, Dockerfile)"
@@ -60,6 +62,7 @@ build: deps
 # checks of what Maven produced, the deploy/ validators, then Airflow (real `airflow dags test` through spark-submit)
 # and the notebooks (papermill, real kernel), which both use the jar.
 test: mlflow-up deps-ops kafka-jars airflow-venv
+	@$(MAKE) --no-print-directory das-samples || echo "make test: no DAS sample files; the reader tests will fail and say how to get them"
 	@trap 'bin/mlflow-server stop' EXIT; set -e; \
 	  export MLFLOW_TRACKING_URI=$(MLFLOW_URI); \
 	  $(MVN_TEST) install -Dspark.home="$(SPARK_HOME)"; \
@@ -140,6 +143,36 @@ bench: venv build
 # Spark XGBoost (local[2]) vs the Python xgboost package on the same exported gold features (docs/benchmarks.md)
 bench-xgboost: venv build
 	bench/xgboost/run.sh
+
+# Reader throughput: fosm's interrogator file readers vs h5py / npTDMS / segyio on the real sample files
+bench-readers: venv das-samples
+	bench/readers/run.sh
+
+# The real interrogator sample files the reader tests use (DASDAE test data, MIT): taken from ../shared/das-samples
+# when that folder exists, else downloaded into .cache/das-samples and checked against the sha256 values below.
+DAS_SAMPLES_URL := https://github.com/dasdae/test_data/raw/master/das
+DAS_SAMPLES := \
+  322429f2c44bed5dc72fb9a02f79bb0d3cb71048e93d906d3d24b0605b431b12:ap_sensing_1.hdf5 \
+  48ce9c2ab4916d5536faeef0bd789f326ec4afc232729d32014d4d835a9fb74e:decimated_optodas.hdf5 \
+  c118960a94e37fbff0eb5c33856d34cdfe81609902c4feaedab9949498d31c23:febus_2.h5 \
+  28f4f9b1f2b248fa0419b41c11e971f2d395c3ed43afc1ef5d5c35f399e99190:iDAS005_hdf5_example.626.h5 \
+  0c31f75015bc671d958967c7fdf32e2e64fdb467f997d331ae6a7d4c989ab380:iDAS005_tdms_example.626.tdms \
+  8f8eded106acab0b4266c5c752cc702363cb09391f5fddf1534429e94e4e9ab2:prodml_2.0.h5 \
+  1e7fa0e63bd701ae5f65e5c1adfb02957594b4e334a6933a38cae2481ecdeabb:prodml_fbe_1.h5 \
+  31e551aadb361189c1c9325d504c883114ba9a7bb75fe4791e5089fabccef704:small_channel_patch.sgy \
+  b8d27d4b690928da84c913fb1c8658e84c9afd7381ea36ed93790d1f23947b18:terra15_v5_test_file.hdf5
+das-samples:
+	@if [ -d ../shared/das-samples ] && [ -z "$(FOSM_DAS_SAMPLES_FETCH)" ]; then \
+	  echo "das-samples: using ../shared/das-samples"; exit 0; fi; \
+	mkdir -p .cache/das-samples; \
+	for entry in $(DAS_SAMPLES); do \
+	  sum=$${entry%%:*}; name=$${entry#*:}; f=.cache/das-samples/$$name; \
+	  if [ -f $$f ] && echo "$$sum  $$f" | sha256sum -c --status; then continue; fi; \
+	  echo "das-samples: fetching $$name"; \
+	  curl -fsSL --retry 3 -o $$f.part $(DAS_SAMPLES_URL)/$$name || { rm -f $$f.part; echo "das-samples: cannot download $$name (no network?)" >&2; exit 1; }; \
+	  echo "$$sum  $$f.part" | sha256sum -c --status || { rm -f $$f.part; echo "das-samples: sha256 mismatch for $$name" >&2; exit 1; }; \
+	  mv $$f.part $$f; \
+	done; echo "das-samples: .cache/das-samples holds all 9 files"
 
 # Regenerates the numpy/scipy DSP and drift fixtures (committed; tests read them).
 fixtures: venv

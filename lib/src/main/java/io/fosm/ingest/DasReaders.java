@@ -10,8 +10,10 @@ import java.util.List;
  */
 public final class DasReaders {
 
-    private static final List<DasReader> READERS = List.of(new FosfReader(), new SilixaTdmsReader(), new SegyReader(),
-            new ProdmlReader(), new Terra15Reader(), new FebusReader(), new ApSensingReader(), new OptoDasReader());
+    private static final List<DasReader> READERS = List.of(new FosfReader(), new SilixaTdmsReader(),
+            new ProdmlReader(), new Terra15Reader(), new FebusReader(), new ApSensingReader(), new OptoDasReader(),
+            // SEG-Y has no magic bytes, only a plausible binary header: tried last
+            new SegyReader());
     private static final ProdmlBandEnergyReader BAND_ENERGY = new ProdmlBandEnergyReader();
 
     private DasReaders() {
@@ -37,6 +39,12 @@ public final class DasReaders {
             throw new DasFileException(DasFileException.Reason.UNSUPPORTED_VERSION, file.toString(),
                     "a PRODML frequency-band-energy file holds vendor band powers, not raw samples: open it with "
                             + "DasReaders.openBandEnergy");
+        }
+        if (Hdf5Source.hasSignature(file)) {
+            // an HDF5 file no reader recognised: say so, unless it cannot even be opened (cut off, broken)
+            Hdf5Source.open(file).close();
+            throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
+                    "an HDF5 file with none of the layouts of " + formats());
         }
         throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
                 "the content matches none of the formats " + formats());

@@ -65,10 +65,51 @@ final class Hdf5Source implements AutoCloseable {
         if (!hasSignature(path)) {
             throw new DasFileException(Reason.UNKNOWN_FORMAT, file, "no HDF5 signature at offset 0");
         }
+        long declared = declaredEnd(path);
+        if (declared > size) {
+            throw new DasFileException(Reason.TRUNCATED, file, "the HDF5 superblock declares " + declared
+                    + " bytes (end-of-file address), the file has " + size);
+        }
         try {
             return new Hdf5Source(path, size, new HdfFile(path));
         } catch (RuntimeException | StackOverflowError e) {
             throw failure(file, "cannot open as HDF5", e);
+        }
+    }
+
+    /**
+     * The end-of-file address the superblock (versions 0 to 3, at offset 0) declares, or -1 when it cannot be read:
+     * a file shorter than that was cut off.
+     */
+    static long declaredEnd(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(128);
+            if (head.length < 16) {
+                return -1;
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int version = head[8];
+            int offsets;
+            int at;
+            if (version == 0 || version == 1) {
+                offsets = head[13];
+                at = 24 + (version == 1 ? 4 : 0) + 2 * offsets; // base address, free-space address, then EOF
+            } else if (version == 2 || version == 3) {
+                offsets = head[9];
+                at = 12 + 2 * offsets; // base address, superblock extension address, then EOF
+            } else {
+                return -1;
+            }
+            if (offsets != 8 && offsets != 4) {
+                return -1;
+            }
+            if (at + offsets > head.length) {
+                return at + offsets; // the file ends inside its own superblock
+            }
+            long end = offsets == 8 ? b.getLong(at) : b.getInt(at) & 0xFFFFFFFFL;
+            return end == -1L ? -1 : end;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

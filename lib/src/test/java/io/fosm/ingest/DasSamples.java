@@ -12,7 +12,7 @@ import java.util.List;
  */
 public final class DasSamples {
 
-    static final List<String> FILES = List.of("prodml_2.0.h5", "iDAS005_hdf5_example.626.h5",
+    public static final List<String> FILES = List.of("prodml_2.0.h5", "iDAS005_hdf5_example.626.h5",
             "iDAS005_tdms_example.626.tdms", "terra15_v5_test_file.hdf5", "febus_2.h5", "ap_sensing_1.hdf5",
             "decimated_optodas.hdf5", "small_channel_patch.sgy", "prodml_fbe_1.h5");
 
@@ -20,7 +20,7 @@ public final class DasSamples {
     }
 
     /** The repository root (the folder holding the root pom.xml and lib/). */
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !(Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("lib")))) {
             p = p.getParent();
@@ -31,7 +31,7 @@ public final class DasSamples {
         return p;
     }
 
-    static List<Path> candidates() {
+    public static List<Path> candidates() {
         List<Path> out = new ArrayList<>();
         String env = System.getenv("FOSM_DAS_SAMPLES");
         if (env != null && !env.isBlank()) {
