@@ -150,6 +150,11 @@ demo: venv build mlflow-up kafka-up
 bench: venv build
 	bench/run.sh
 
+# Bronze end to end on the real interrogator sample files (docs/benchmarks.md)
+.PHONY: bench-bronze-real
+bench-bronze-real: venv build das-samples
+	bench/bronze_real.sh
+
 # Spark XGBoost (local[2]) vs the Python xgboost package on the same exported gold features (docs/benchmarks.md)
 bench-xgboost: venv build
 	bench/xgboost/run.sh

@@ -86,7 +86,9 @@ public final class ConfigSources {
             // read by bin/mlflow-server, which the same shell (make test) runs
             "FOSM_MLFLOW_PORT", "FOSM_MLFLOW_START_TIMEOUT",
             // provenance tag of training runs, set by bin/fosm from git
-            "FOSM_GIT_COMMIT");
+            "FOSM_GIT_COMMIT",
+            // where the real interrogator sample files are (tests, make demo, bench)
+            "FOSM_DAS_SAMPLES");
 
     /** MLflow's own variable for the tracking server; it overrides mlflow.tracking_uri of the files. */
     static final String MLFLOW_TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";
