@@ -23,7 +23,7 @@ import java.util.Map;
  * "scaled_differential_phase_32": the file declares the quantity, not a physical scale); scale 1; vendor
  * "AP Sensing".
  */
-public final class ApSensingReader implements DasReader {
+public final class ApSensingReader implements DasReader, Hdf5Layout {
 
     private static final List<String> ROOT_ATTRIBUTES = List.of("AppVersion", "FileVersion", "OpticalChannelNumber");
     private static final List<String> GROUPS = List.of("DAQ", "Interrogator", "Metadata", "ProcessingServer");
@@ -37,7 +37,7 @@ public final class ApSensingReader implements DasReader {
     @Override
     public boolean accepts(Path file) {
         try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && isApSensing(h);
+            return h != null && accepts(h);
         } catch (DasFileException | RuntimeException e) {
             return false;
         }
@@ -54,8 +54,17 @@ public final class ApSensingReader implements DasReader {
     }
 
     @Override
+    public boolean accepts(Hdf5Source h) throws DasFileException {
+        return isApSensing(h);
+    }
+
+    @Override
     public DasRecording open(Path file) throws DasFileException {
-        Hdf5Source h = Hdf5Source.open(file);
+        return open(Hdf5Source.open(file));
+    }
+
+    @Override
+    public DasRecording open(Hdf5Source h) throws DasFileException {
         try {
             if (!isApSensing(h)) {
                 throw new DasFileException(Reason.UNKNOWN_FORMAT, h.file, "no AP Sensing root attributes "

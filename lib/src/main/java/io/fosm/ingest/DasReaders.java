@@ -26,13 +26,58 @@ public final class DasReaders {
 
     /** The reader whose {@link DasReader#accepts} says yes, or an UNKNOWN_FORMAT exception. */
     public static DasReader detect(Path file) throws DasFileException {
+        Detection d = detection(file);
+        if (d.hdf5 != null) {
+            d.hdf5.close();
+        }
+        return d.reader;
+    }
+
+    /** Detects the format from the content and opens the file (an HDF5 file is opened once for both). */
+    public static DasRecording open(Path file) throws DasFileException {
+        Detection d = detection(file);
+        if (d.hdf5 != null) {
+            return ((Hdf5Layout) d.reader).open(d.hdf5);
+        }
+        return d.reader.open(file);
+    }
+
+    /** The accepting reader, and for an HDF5 layout the file it was recognised in, still open. */
+    private record Detection(DasReader reader, Hdf5Source hdf5) {
+    }
+
+    private static Detection detection(Path file) throws DasFileException {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new DasFileException(DasFileException.Reason.UNREADABLE, file.toString(),
                     "not a readable regular file");
         }
-        for (DasReader reader : READERS) {
-            if (reader.accepts(file)) {
-                return reader;
+        boolean hdf5 = Hdf5Source.hasSignature(file);
+        Hdf5Source probe = hdf5 ? Hdf5Source.probe(file) : null;
+        try {
+            for (DasReader reader : READERS) {
+                if (reader instanceof Hdf5Layout layout) {
+                    if (probe != null && layout.accepts(probe)) {
+                        Detection found = new Detection(reader, probe);
+                        probe = null; // handed over
+                        return found;
+                    }
+                } else if (reader.accepts(file)) {
+                    return new Detection(reader, null);
+                }
+            }
+        } catch (DasFileException | RuntimeException e) {
+            // a layout check that fails on a damaged file: the file is what it is, say why it cannot be read
+            if (probe != null) {
+                probe.close();
+                probe = null;
+            }
+            if (e instanceof DasFileException d) {
+                throw d;
+            }
+            throw Hdf5Source.failure(file.toString(), "cannot inspect the HDF5 structure", (RuntimeException) e);
+        } finally {
+            if (probe != null) {
+                probe.close();
             }
         }
         if (BAND_ENERGY.accepts(file)) {
@@ -40,7 +85,7 @@ public final class DasReaders {
                     "a PRODML frequency-band-energy file holds vendor band powers, not raw samples: open it with "
                             + "DasReaders.openBandEnergy");
         }
-        if (Hdf5Source.hasSignature(file)) {
+        if (hdf5) {
             // an HDF5 file no reader recognised: say so, unless it cannot even be opened (cut off, broken)
             Hdf5Source.open(file).close();
             throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
@@ -48,11 +93,6 @@ public final class DasReaders {
         }
         throw new DasFileException(DasFileException.Reason.UNKNOWN_FORMAT, file.toString(),
                 "the content matches none of the formats " + formats());
-    }
-
-    /** Detects the format from the content and opens the file. */
-    public static DasRecording open(Path file) throws DasFileException {
-        return detect(file).open(file);
     }
 
     /**

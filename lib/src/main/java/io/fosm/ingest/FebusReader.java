@@ -27,7 +27,7 @@ import java.util.Map;
  * from the dataset name's bracket ("StrainRate [nStrain|s]" gives "nStrain/s"; DASCore always says nanostrain/s);
  * scale 1; vendor "Febus". Files with more than one zone are UNSUPPORTED_VERSION (one grid per file).
  */
-public final class FebusReader implements DasReader {
+public final class FebusReader implements DasReader, Hdf5Layout {
 
     private static final List<String> SOURCE_ATTRIBUTES = List.of("AmpliPower", "Hostname", "WholeExtent",
             "SamplingRate");
@@ -40,7 +40,7 @@ public final class FebusReader implements DasReader {
     @Override
     public boolean accepts(Path file) {
         try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && !sources(h).isEmpty();
+            return h != null && accepts(h);
         } catch (DasFileException | RuntimeException e) {
             return false;
         }
@@ -73,8 +73,17 @@ public final class FebusReader implements DasReader {
     }
 
     @Override
+    public boolean accepts(Hdf5Source h) throws DasFileException {
+        return !sources(h).isEmpty();
+    }
+
+    @Override
     public DasRecording open(Path file) throws DasFileException {
-        Hdf5Source h = Hdf5Source.open(file);
+        return open(Hdf5Source.open(file));
+    }
+
+    @Override
+    public DasRecording open(Hdf5Source h) throws DasFileException {
         try {
             List<String> sources = sources(h);
             if (sources.isEmpty()) {

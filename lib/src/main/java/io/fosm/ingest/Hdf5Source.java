@@ -16,8 +16,6 @@ import java.lang.reflect.Array;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -341,14 +339,5 @@ final class Hdf5Source implements AutoCloseable {
             }
             return null;
         });
-    }
-
-    /** Start of the epoch in micros for an {@link Instant}. */
-    static long micros(Instant t) {
-        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
-    }
-
-    static long micros(OffsetDateTime t) {
-        return micros(t.toInstant());
     }
 }

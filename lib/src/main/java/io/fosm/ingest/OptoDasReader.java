@@ -21,7 +21,7 @@ import java.util.Map;
  * DASCore); gauge length {@code gaugeLength}; unit {@code unit}; scale {@code dataScale} (1 when absent; DASCore
  * multiplies by it); vendor "ASN".
  */
-public final class OptoDasReader implements DasReader {
+public final class OptoDasReader implements DasReader, Hdf5Layout {
 
     private static final List<String> ENTRIES = List.of("acqSpec", "header", "cableSpec", "data", "fileVersion");
     private static final List<String> VERSIONS = List.of("8");
@@ -34,15 +34,24 @@ public final class OptoDasReader implements DasReader {
     @Override
     public boolean accepts(Path file) {
         try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && h.children(h.hdf).keySet().containsAll(ENTRIES);
+            return h != null && accepts(h);
         } catch (DasFileException | RuntimeException e) {
             return false;
         }
     }
 
     @Override
+    public boolean accepts(Hdf5Source h) throws DasFileException {
+        return h.children(h.hdf).keySet().containsAll(ENTRIES);
+    }
+
+    @Override
     public DasRecording open(Path file) throws DasFileException {
-        Hdf5Source h = Hdf5Source.open(file);
+        return open(Hdf5Source.open(file));
+    }
+
+    @Override
+    public DasRecording open(Hdf5Source h) throws DasFileException {
         try {
             Map<String, Node> top = h.children(h.hdf);
             if (!top.keySet().containsAll(ENTRIES)) {

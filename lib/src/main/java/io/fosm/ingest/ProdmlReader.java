@@ -29,7 +29,7 @@ import java.util.Map;
  * 1 (PRODML declares none); vendor {@code ServiceCompanyName}, else the part of {@code VendorCode} before '_'.
  * Only the first raw group with data is read.
  */
-public final class ProdmlReader implements DasReader {
+public final class ProdmlReader implements DasReader, Hdf5Layout {
 
     static final List<String> FINGERPRINT = List.of("PulseRate", "PulseWidth", "NumberOfLoci", "schemaVersion",
             "uuid");
@@ -43,7 +43,7 @@ public final class ProdmlReader implements DasReader {
     @Override
     public boolean accepts(Path file) {
         try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && isProdml(h) && rawGroup(h) != null;
+            return h != null && accepts(h);
         } catch (DasFileException | RuntimeException e) {
             return false;
         }
@@ -91,8 +91,17 @@ public final class ProdmlReader implements DasReader {
     }
 
     @Override
+    public boolean accepts(Hdf5Source h) throws DasFileException {
+        return isProdml(h) && rawGroup(h) != null;
+    }
+
+    @Override
     public DasRecording open(Path file) throws DasFileException {
-        Hdf5Source h = Hdf5Source.open(file);
+        return open(Hdf5Source.open(file));
+    }
+
+    @Override
+    public DasRecording open(Hdf5Source h) throws DasFileException {
         try {
             if (!isProdml(h)) {
                 throw new DasFileException(Reason.UNKNOWN_FORMAT, h.file, "no PRODML Acquisition group with "

@@ -26,7 +26,7 @@ import java.util.List;
  * checksums); when jhdf reports a checksum mismatch the reader falls back to {@link FixedArrayChunks}, which reads that
  * index per the HDF5 specification.
  */
-public final class Terra15Reader implements DasReader {
+public final class Terra15Reader implements DasReader, Hdf5Layout {
 
     static final List<String> FINGERPRINT = List.of("acoustic_bandwidth_end", "amplifier_incoming_current",
             "file_start_computer_time", "file_version");
@@ -39,7 +39,7 @@ public final class Terra15Reader implements DasReader {
     @Override
     public boolean accepts(Path file) {
         try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && isTerra15(h);
+            return h != null && accepts(h);
         } catch (DasFileException | RuntimeException e) {
             return false;
         }
@@ -56,8 +56,17 @@ public final class Terra15Reader implements DasReader {
     }
 
     @Override
+    public boolean accepts(Hdf5Source h) throws DasFileException {
+        return isTerra15(h);
+    }
+
+    @Override
     public DasRecording open(Path file) throws DasFileException {
-        Hdf5Source h = Hdf5Source.open(file);
+        return open(Hdf5Source.open(file));
+    }
+
+    @Override
+    public DasRecording open(Hdf5Source h) throws DasFileException {
         try {
             if (!isTerra15(h)) {
                 throw new DasFileException(Reason.UNKNOWN_FORMAT, h.file, "no Terra15 root attributes " + FINGERPRINT);

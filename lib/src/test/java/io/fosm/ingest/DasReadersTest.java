@@ -128,6 +128,60 @@ class DasReadersTest {
                 () -> DasReaders.open(noRaw)).reason());
     }
 
+    @Test
+    void prodmlStoredLocusByTimeReadsTheSameAsTimeByLocus() throws Exception {
+        int loci = 5;
+        int times = 7;
+        short[][] timeByLocus = new short[times][loci];
+        short[][] locusByTime = new short[loci][times];
+        for (int t = 0; t < times; t++) {
+            for (int x = 0; x < loci; x++) {
+                timeByLocus[t][x] = (short) (100 * x + t - 250);
+                locusByTime[x][t] = timeByLocus[t][x];
+            }
+        }
+        Path a = prodml("time_locus.h5", timeByLocus, new String[] {"time", "locus"}, loci, times);
+        Path b = prodml("locus_time.h5", locusByTime, new String[] {"locus", "time"}, loci, times);
+        try (DasRecording ra = DasReaders.open(a); DasRecording rb = DasReaders.open(b)) {
+            assertEquals(ra.info(), rb.info());
+            assertEquals(times, rb.info().timeSamples());
+            assertEquals(loci, rb.info().channels());
+            assertEquals(500.0, rb.info().sampleRateHz());
+            assertEquals(-3, rb.info().startChannel());
+            assertEquals(-3 * 2.5, rb.info().startDistanceMetres());
+            assertEquals(1_600_000_000_000_000L, rb.info().startTimeMicros());
+            double[] all = rb.readChannels(0, loci);
+            assertArrayEquals(ra.readChannels(0, loci), all);
+            assertEquals(100 * 3 + 6 - 250, all[3 * times + 6]);
+            assertArrayEquals(Arrays.copyOfRange(all, 2 * times, 4 * times), rb.readChannels(2, 2));
+        }
+    }
+
+    private Path prodml(String name, short[][] data, String[] dims, int loci, int times) {
+        Path p = tmp.resolve(name);
+        try (WritableHdfFile w = HdfFile.write(p)) {
+            WritableGroup acq = w.putGroup("Acquisition");
+            acq.putAttribute("PulseRate", 1000.0);
+            acq.putAttribute("PulseWidth", 50.0);
+            acq.putAttribute("NumberOfLoci", (long) loci);
+            acq.putAttribute("schemaVersion", "2.1");
+            acq.putAttribute("uuid", "x");
+            acq.putAttribute("SpatialSamplingInterval", 2.5);
+            acq.putAttribute("GaugeLength", 10.0);
+            WritableGroup raw = acq.putGroup("Raw[0]");
+            raw.putAttribute("OutputDataRate", 500.0);
+            raw.putAttribute("StartLocusIndex", -3L);
+            raw.putAttribute("RawDataUnit", "rad/s");
+            raw.putDataset("RawData", data).putAttribute("Dimensions", dims);
+            long[] time = new long[times];
+            for (int t = 0; t < times; t++) {
+                time[t] = 1_600_000_000_000_000L + t * 2000L;
+            }
+            raw.putDataset("RawDataTime", time).putAttribute("PartStartTime", "2020-09-13T12:26:40.000000+00:00");
+        }
+        return p;
+    }
+
     private Path prodmlSkeleton(String name, String version, boolean withRaw) {
         Path p = tmp.resolve(name);
         try (WritableHdfFile w = HdfFile.write(p)) {
