@@ -21,6 +21,7 @@ help:
 	@echo "make demo    set up, generate a fiber, bronze -> silver -> gold -> train -> promote -> score, then a live Kafka feed through fosm stream (incidents, dead letters, drift), print a summary"
 	@echo "make test    set up and run every test (unit, Spark, MLflow, spark-submit to a standalone cluster)"
 	@echo "make bench   benchmarks (see docs/benchmarks.md); make bench-xgboost: Spark vs Python XGBoost training"
+	@echo "make bench-bronze-real   bronze end to end on the real interrogator sample files (docs/benchmarks.md)"
 	@echo "make bench-stream   streaming benchmark: Kafka live feed -> fosm stream at local[2] (docs/benchmarks.md)"
 	@echo "make kafka-up / kafka-down     start / stop the local Kafka broker (KRaft, 127.0.0.1:9092, data in .cache/kafka)"
 	@echo "make das-samples    the real interrogator sample files for the reader tests (../shared/das-samples or a checked download into .cache/das-samples)"
@@ -111,12 +112,22 @@ kafka-down:
 bench-stream: venv build kafka-jars
 	bench/stream.sh
 
+# The real fiber of the demo: one PRODML 2.1 recording, registered by demo/real-fiber.properties (FOSM_CONF_FILE).
+DEMO_REAL_FILE := iDAS005_hdf5_example.626.h5
 demo: venv build mlflow-up kafka-up
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	@export FOSM_LAKEHOUSE_ROOT=$(DEMO_LAKE) SPARK_HOME="$(SPARK_HOME)" MLFLOW_TRACKING_URI=$(MLFLOW_URI); set -e; \
+	@export FOSM_LAKEHOUSE_ROOT=$(DEMO_LAKE) SPARK_HOME="$(SPARK_HOME)" MLFLOW_TRACKING_URI=$(MLFLOW_URI) \
+	  FOSM_CONF_FILE=$(abspath demo/real-fiber.properties); set -e; \
 	  t0=$$(date +%s); \
 	  echo "== generate: 64 channels x 120 s at 1 kHz, a few injected faults"; \
 	  bin/fosm generate --out $(DEMO_LAKE) --fiber-id demo --channels 64 --duration 120 --seed 7 --fault-rate 0.002; \
+	  echo "== a real interrogator file as a second fiber (idas: PRODML 2.1, $(DEMO_REAL_FILE))"; \
+	  real=""; for d in "$$FOSM_DAS_SAMPLES" ../shared/das-samples .cache/das-samples; do \
+	    [ -n "$$d" ] && [ -f "$$d/$(DEMO_REAL_FILE)" ] && { real="$$d/$(DEMO_REAL_FILE)"; break; }; done; \
+	  if [ -z "$$real" ] && $(MAKE) --no-print-directory das-samples >/dev/null 2>&1 \
+	    && [ -f .cache/das-samples/$(DEMO_REAL_FILE) ]; then real=.cache/das-samples/$(DEMO_REAL_FILE); fi; \
+	  if [ -n "$$real" ]; then mkdir -p $(DEMO_LAKE)/landing/idas && cp "$$real" $(DEMO_LAKE)/landing/idas/; \
+	  else echo "demo: no real interrogator file ($(DEMO_REAL_FILE) not in ../shared/das-samples or .cache/das-samples, and no download): the demo goes on with the synthetic fiber only"; fi; \
 	  echo "== bronze"; bin/fosm bronze; \
 	  echo "== silver"; bin/fosm silver; \
 	  echo "== gold"; bin/fosm gold; \
@@ -139,6 +150,11 @@ demo: venv build mlflow-up kafka-up
 
 bench: venv build
 	bench/run.sh
+
+# Bronze end to end on the real interrogator sample files (docs/benchmarks.md)
+.PHONY: bench-bronze-real
+bench-bronze-real: venv build das-samples
+	bench/bronze_real.sh
 
 # Spark XGBoost (local[2]) vs the Python xgboost package on the same exported gold features (docs/benchmarks.md)
 bench-xgboost: venv build

@@ -26,6 +26,12 @@ import org.apache.spark.sql.SparkSession;
 final class ScoreJob {
     private ScoreJob() {}
 
+    /** A geometry column of gold (chainage, coordinates); null in a gold table written before gold carried it. */
+    private static org.apache.spark.sql.Column geometry(Dataset<Row> gold, String column) {
+        return java.util.Arrays.asList(gold.columns()).contains(column) ? col(column)
+                : lit(null).cast(org.apache.spark.sql.types.DataTypes.DoubleType).as(column);
+    }
+
     static int run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
         long t0 = System.nanoTime();
         ModelRegistry registry = MlflowTracking.connect(config.mlflow().trackingUri()).registry();
@@ -40,7 +46,8 @@ final class ScoreJob {
                 .select(col(FIBER_ID), col(CHANNEL), col(WINDOW_START), col(WINDOW_END), col(EVENT_DATE), col(LABEL),
                         col(Scoring.PREDICTED_LABEL), col(Scoring.EVENT_SCORE), col(Scoring.PROBABILITIES),
                         lit(String.join(",", classes)).as("classes"), lit(champion.name()).as("model_name"),
-                        lit(champion.version()).as("model_version"), current_timestamp().as("scored_at"));
+                        lit(champion.version()).as("model_version"), current_timestamp().as("scored_at"),
+                        geometry(gold, CHAINAGE_M), geometry(gold, LATITUDE), geometry(gold, LONGITUDE));
         String path = Tables.GOLD_PREDICTIONS.path(config);
         Delta.replace(scored, path, date, Optional.of(Delta.inputsMetadata(input) + " model: " + champion.name() + "/"
                 + champion.version()), FIBER_ID, EVENT_DATE);

@@ -18,6 +18,19 @@ import org.apache.spark.sql.SparkSession;
 final class SummaryJob {
     private SummaryJob() {}
 
+    /** "km 3.214" from a chainage column in metres; "off route" when null. */
+    static org.apache.spark.sql.Column kmOf(org.apache.spark.sql.Column chainageM) {
+        return org.apache.spark.sql.functions.when(chainageM.isNull(), org.apache.spark.sql.functions.lit("off route"))
+                .otherwise(org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lit("km "),
+                        org.apache.spark.sql.functions.regexp_replace(org.apache.spark.sql.functions.format_number(
+                                chainageM.divide(1000), 3), ",", "")));
+    }
+
+    private static org.apache.spark.sql.Column km(Dataset<Row> incidents) {
+        return java.util.Arrays.asList(incidents.columns()).contains(CHAINAGE_M) ? kmOf(col(CHAINAGE_M))
+                : org.apache.spark.sql.functions.lit("");
+    }
+
     static int run(SparkSession spark, FosmConfig config) {
         Sessions.describe(spark, "fosm-summary", "summary: count tables");
         System.out.println("lakehouse " + config.lakehouseRoot());
@@ -44,10 +57,10 @@ final class SummaryJob {
                 }
             }
             if (table == Tables.INCIDENTS) {
-                System.out.println("    incidents opened (location in metres along the fiber):");
+                System.out.println("    incidents opened (where: chainage of the peak channel along the pipeline):");
                 System.out.println(df.filter(col(STATUS).equalTo("open")).orderBy(START_TIME)
-                        .select(col(INCIDENT_ID), col(EVENT_CLASS), col(FIBER_ID), col(LOCATION_START_M),
-                                col(LOCATION_END_M), col(START_TIME), col(PEAK_PROBABILITY))
+                        .select(col(INCIDENT_ID), col(EVENT_CLASS), col(FIBER_ID), km(df).as("where"),
+                                col(LOCATION_START_M), col(LOCATION_END_M), col(START_TIME), col(PEAK_PROBABILITY))
                         .showString(20, 0, false));
             }
             if (table == Tables.DRIFT_REPORTS) {
@@ -59,6 +72,35 @@ final class SummaryJob {
                         .head();
                 System.out.printf("    report windows %d, drifted %d; reports and the scheduler's flag file: %s/%n",
                         windows.getLong(0), windows.isNullAt(1) ? 0 : windows.getLong(1), config.drift().output());
+            }
+            if (table == Tables.BRONZE_FILES) {
+                System.out.println("    files by fiber and format (boundary anomalies: overlap, contained, gap, layout_change):");
+                System.out.println(df.groupBy(FIBER_ID, FORMAT, VENDOR, SAMPLE_RATE, UNIT)
+                        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("files"),
+                                org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(
+                                        col(BOUNDARY).isin("overlap", "contained", "gap", "layout_change"), 1L)
+                                        .otherwise(0L)).as("anomalies"),
+                                org.apache.spark.sql.functions.min(FIRST_CHANNEL).as(FIRST_CHANNEL),
+                                org.apache.spark.sql.functions.max(LAST_CHANNEL).as(LAST_CHANNEL))
+                        .orderBy(FIBER_ID, FORMAT).showString(20, 0, false));
+            }
+            if (table == Tables.GOLD_FEATURES && java.util.Arrays.asList(df.columns()).contains(CHAINAGE_M)) {
+                System.out.println("    windows by fiber, along the pipeline (chainage of the first and last channel):");
+                System.out.println(df.groupBy(FIBER_ID).agg(
+                                org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("windows"),
+                                org.apache.spark.sql.functions.first(SAMPLE_RATE).as(SAMPLE_RATE),
+                                org.apache.spark.sql.functions.count(col(LABEL)).as("labelled"),
+                                kmOf(org.apache.spark.sql.functions.min(CHAINAGE_M)).as("from"),
+                                kmOf(org.apache.spark.sql.functions.max(CHAINAGE_M)).as("to"))
+                        .orderBy(FIBER_ID).showString(20, 0, false));
+            }
+            if (table == Tables.GOLD_PREDICTIONS && java.util.Arrays.asList(df.columns()).contains(CHAINAGE_M)) {
+                System.out.println("    predicted events by fiber and class (where: chainage of the most confident window):");
+                System.out.println(df.filter(col("predicted_label").notEqual(BACKGROUND))
+                        .groupBy(col(FIBER_ID), col("predicted_label"))
+                        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("windows"),
+                                kmOf(org.apache.spark.sql.functions.max_by(col(CHAINAGE_M), col("event_score"))).as("where"))
+                        .orderBy(col(FIBER_ID), col("predicted_label")).showString(20, 0, false));
             }
             if (table == Tables.GOLD_FEATURES) {
                 System.out.println("    windows by label:");

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigSources {
     private static final Pattern FIBER_KEY =
-            Pattern.compile("fiber\\.([A-Za-z0-9_-]+)\\.(channels|sample_rate|spacing_m|filter\\.bandpass|filter\\.savgol)");
+            Pattern.compile("fiber\\.([A-Za-z0-9_-]+)\\.(channels|sample_rate|spacing_m|filter\\.bandpass|filter\\.savgol|first_channel|bands|window_seconds|hop_seconds|route)");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^}]+)}");
     /** Kafka client settings of the stream, passed through to the Kafka source and sink without being declared. */
     public static final String KAFKA_OPTION_PREFIX = "stream.kafka.option.";
@@ -89,7 +89,9 @@ public final class ConfigSources {
             // read by bin/mlflow-server, which the same shell (make test) runs
             "FOSM_MLFLOW_PORT", "FOSM_MLFLOW_START_TIMEOUT",
             // provenance tag of training runs, set by bin/fosm from git
-            "FOSM_GIT_COMMIT");
+            "FOSM_GIT_COMMIT",
+            // where the real interrogator sample files are (tests, make demo, bench)
+            "FOSM_DAS_SAMPLES");
 
     /** MLflow's own variable for the tracking server; it overrides mlflow.tracking_uri of the files. */
     static final String MLFLOW_TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";

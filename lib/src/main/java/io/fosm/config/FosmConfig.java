@@ -132,10 +132,6 @@ public record FosmConfig(
     static FosmConfig from(String profile, ConfigSources src) {
         Reader r = new Reader(src);
         String root = absolute(r.nonEmpty("lakehouse.root"));
-        Map<String, FiberSpec> fibers = new LinkedHashMap<>();
-        for (String id : r.list("fibers")) {
-            fibers.put(id, r.fiber(id));
-        }
         Silver silver = new Silver(
                 r.instant("silver.earliest_time"),
                 r.longAtLeast("silver.future_tolerance_seconds", 0),
@@ -146,15 +142,11 @@ public record FosmConfig(
             throw new ConfigException("Invalid gold.hop_seconds (from " + src.origin("gold.hop_seconds")
                     + "): hop must not exceed gold.window_seconds " + window + ", cannot be: " + hop);
         }
-        double rate = fibers.values().iterator().next().sampleRate();
-        for (FiberSpec f : fibers.values()) {
-            if (f.sampleRate() != rate) {
-                // one gold table has one set of feature columns, which depends on the rate (bands clip at Nyquist)
-                throw new ConfigException("Invalid fiber." + f.fiberId() + ".sample_rate (from "
-                        + src.origin("fiber." + f.fiberId() + ".sample_rate") + "): every fiber of one lakehouse must"
-                        + " share the sample rate of fiber " + fibers.keySet().iterator().next() + " (" + rate
-                        + " Hz), got '" + f.sampleRate() + "'");
-            }
+        // fibers may sample at different rates: each gets its own bands (checked against its Nyquist frequency)
+        // and its windows in seconds, turned into samples at its own rate by gold and the stream
+        Map<String, FiberSpec> fibers = new LinkedHashMap<>();
+        for (String id : r.list("fibers")) {
+            fibers.put(id, r.fiber(id, window, hop));
         }
         Gold gold = new Gold(window, hop, r.bands("gold.bands"), (int) r.longAtLeast("gold.neighbor_channels", 1),
                 (int) r.longAtLeast("gold.temporal_windows", 0), (int) r.longAtLeast("gold.baseline_windows", 1),
@@ -261,9 +253,14 @@ public record FosmConfig(
         return v == null ? "" : v.trim();
     }
 
-    /** The sample rate all registered fibers share (validated at load). */
-    public double sampleRate() {
-        return fibers.values().iterator().next().sampleRate();
+    /** The registered fiber, or an error naming the registry when it is not there. */
+    public FiberSpec fiber(String fiberId) {
+        FiberSpec f = fibers.get(fiberId);
+        if (f == null) {
+            throw new ConfigException("Unknown fiber '" + fiberId + "': not in the fiber registry (config key fibers: "
+                    + String.join(",", fibers.keySet()) + ")");
+        }
+        return f;
     }
 
     /** The path of a lakehouse table under the root. */
@@ -397,7 +394,7 @@ public record FosmConfig(
             return out;
         }
 
-        FiberSpec fiber(String id) {
+        FiberSpec fiber(String id, double goldWindow, double goldHop) {
             String prefix = "fiber." + id + ".";
             if (src.raw(prefix + "channels") == null) {
                 throw new ConfigException("Invalid fibers (from " + src.origin("fibers") + "): fiber '" + id
@@ -406,6 +403,38 @@ public record FosmConfig(
             int channels = (int) longAtLeast(prefix + "channels", 1);
             double fs = src.raw(prefix + "sample_rate") == null ? 1000.0 : positive(prefix + "sample_rate");
             double spacing = src.raw(prefix + "spacing_m") == null ? 1.0 : positive(prefix + "spacing_m");
+            int firstChannel = 0;
+            if (!blank(prefix + "first_channel")) {
+                try {
+                    firstChannel = Integer.parseInt(src.raw(prefix + "first_channel").trim());
+                } catch (NumberFormatException e) {
+                    throw fail(prefix + "first_channel", src.raw(prefix + "first_channel"),
+                            "an integer channel index (may be negative, e.g. PRODML's StartLocusIndex)");
+                }
+            }
+            double window = blank(prefix + "window_seconds") ? goldWindow : positive(prefix + "window_seconds");
+            double hop = blank(prefix + "hop_seconds") ? goldHop : positive(prefix + "hop_seconds");
+            if (hop > window) {
+                throw fail(prefix + "hop_seconds", String.valueOf(hop), "a hop no longer than the fiber's window of "
+                        + window + " s");
+            }
+            if (Math.round(window * fs) < 64) {
+                throw fail(blank(prefix + "window_seconds") ? "gold.window_seconds" : prefix + "window_seconds",
+                        String.valueOf(window), "a window of at least 64 samples at fiber " + id + "'s " + fs + " Hz");
+            }
+            String bandsKey = blank(prefix + "bands") ? "gold.bands" : prefix + "bands";
+            List<double[]> bands = bands(bandsKey);
+            for (double[] b : bands) {
+                if (b[1] > fs / 2) {
+                    // a band above Nyquist would silently become another band: refuse it, naming fiber and band
+                    throw new ConfigException("Invalid " + bandsKey + " (from " + src.origin(bandsKey) + "): band "
+                            + hz(b[0]) + "-" + hz(b[1]) + " Hz is above the Nyquist frequency " + hz(fs / 2)
+                            + " Hz of fiber " + id + " (" + prefix + "sample_rate " + hz(fs) + "); expected bands ending"
+                            + " at or below " + hz(fs / 2) + " Hz" + (bandsKey.equals("gold.bands")
+                            ? " (give the fiber its own bands with " + prefix + "bands)" : ""));
+                }
+            }
+            String route = blank(prefix + "route") ? null : absolute(src.raw(prefix + "route").trim());
             FiberSpec.BandpassSpec bandpass = null;
             String bp = src.raw(prefix + "filter.bandpass");
             if (bp != null && !bp.isBlank()) {
@@ -438,7 +467,17 @@ public record FosmConfig(
                     throw fail(prefix + "filter.savgol", sg, "window,polyorder with an odd window >= 3 and polyorder < window");
                 }
             }
-            return new FiberSpec(id, channels, fs, spacing, bandpass, savgol);
+            return new FiberSpec(id, channels, fs, spacing, bandpass, savgol, firstChannel, List.copyOf(bands),
+                    window, hop, route);
+        }
+
+        static String hz(double v) {
+            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        }
+
+        boolean blank(String key) {
+            String v = src.raw(key);
+            return v == null || v.isBlank();
         }
 
         ConfigException fail(String key, String value, String expected) {

@@ -125,6 +125,11 @@ public final class FiberOptions {
         }
     }
 
+    /** The {@code --fiber-id} given, or null. */
+    public String givenFiberId() {
+        return fiberId;
+    }
+
     /** Whether {@code --file-seconds} was given. */
     public boolean hasFileSeconds() {
         return fileSeconds != null;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * {@code --bootstrap} and {@code --topic} override the first two. Exit codes: {@link io.fosm.cli.ExitCode}.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-        customSynopsis = "fosm replay --out DIR [options]",
+        customSynopsis = {"fosm replay --out DIR [options]", "fosm replay --from FILE[,FILE...] --fiber-id ID [options]"},
         description = {"Renders a synthetic fiber and sends it to Kafka as chunk records (key <fiber>/<channel>), paced"
                 + " like a live interrogator, with malformed messages injected and logged (docs/kafka.md).",
             "The fiber options are those of fosm generate; the event log and faults log go to DIR/events/."})
@@ -39,9 +39,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", converter = Cli.NonEmpty.class,
-            description = "folder for the logs (local path, file://, s3a://...)")
+    @Option(names = "--out", paramLabel = "DIR", converter = Cli.NonEmpty.class,
+            description = "folder for the logs (local path, file://, s3a://...); required unless --from is given")
     private String out;
+
+    @Option(names = "--from", paramLabel = "FILE", split = ",",
+            description = "replay real interrogator recordings (PRODML, TDMS, Terra15, Febus, AP Sensing, OptoDAS,"
+                    + " SEG-Y, FOSF; comma-separated or repeated) at their own rate instead of a synthetic fiber;"
+                    + " needs --fiber-id; --start is now or file, --chunk-seconds sets the chunk length")
+    private List<java.nio.file.Path> from;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = Cli.NonEmpty.class,
             description = "Kafka bootstrap servers (default: stream.kafka.bootstrap_servers)")
@@ -127,7 +133,36 @@ public final class ReplayCommand implements Callable<Integer> {
                 .execute(args);
     }
 
+    private FileReplay.Options fileOptions(FosmConfig fosm) {
+        if (fiber.givenFiberId() == null) {
+            throw new UsageException("Cannot parse arguments: --fiber-id is required with --from");
+        }
+        if (out != null) {
+            throw new UsageException("Cannot parse arguments: give --out (a synthetic fiber) or --from (a recording),"
+                    + " not both");
+        }
+        for (java.nio.file.Path f : from) {
+            if (!java.nio.file.Files.isRegularFile(f)) {
+                throw new UsageException("Cannot parse --from: " + f + " is not a readable file");
+            }
+        }
+        String when = start.trim();
+        if (!when.equals("now") && !when.equals("file")) {
+            throw new UsageException("Cannot parse --start: expected now or file with --from, got '" + start + "'");
+        }
+        if (rate != null) {
+            throw new UsageException("Cannot parse arguments: --rate does not apply to --from (use --speed)");
+        }
+        return new FileReplay.Options(List.copyOf(from), fiber.givenFiberId(),
+                bootstrap != null ? bootstrap : fosm.stream().kafkaBootstrap(),
+                topic != null ? topic : fosm.stream().kafkaTopic(), partitions, speed != null ? speed : 1.0,
+                when.equals("now"), fiber.chunkSeconds() == null ? 1.0 : fiber.chunkSeconds(), fosm.kafkaOptions());
+    }
+
     private Parsed parsed(FosmConfig fosm, Instant now) {
+        if (out == null) {
+            throw new UsageException("Cannot parse arguments: --out is required (or --from FILE to replay a recording)");
+        }
         if (speed != null && rate != null) {
             throw new UsageException("Cannot parse arguments: give --speed or --rate, not both");
         }
@@ -163,6 +198,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         FosmConfig fosm = config.config(env);
+        if (from != null && !from.isEmpty()) {
+            return FileReplay.run(fileOptions(fosm), spec.commandLine().getOut());
+        }
         Parsed parsed = parsed(fosm, Instant.now());
         ReplayOptions o = parsed.options();
         GeneratorConfig g = o.generator();

@@ -35,14 +35,22 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Bronze: lands interrogator chunk files in the {@code bronze_chunks} Delta table, exactly as received, with ingest
- * metadata. Idempotent: files already in bronze (or already quarantined) are skipped, so running twice over the same
- * landing folder adds nothing. A file that cannot be decoded (corrupt, truncated, wrong format) goes whole into
- * {@code bronze_quarantine} with the reason; the other files go on.
+ * Bronze: lands landing files in the {@code bronze_chunks} Delta table, with ingest metadata, and describes each file
+ * in {@code bronze_files}. The format is detected from the content: fosm's own chunk files (FOSF) are decoded by the
+ * chunk codec; any other file goes through {@link io.fosm.ingest.DasReaders} (PRODML, TDMS, Terra15, Febus, AP Sensing,
+ * OptoDAS, SEG-Y) and its recording (time x channels) is cut into fosm's records (channel x chunk of
+ * {@code record.chunk_seconds}, samples as an array). Consecutive files of a fiber join into continuous recordings
+ * ({@link RecordingPlan}): chunks span file boundaries; overlaps are trimmed, gaps stay gaps, and both are reported
+ * ({@code bronze_files.boundary}, the job's output). A vendor file's fiber is its folder: {@code landing/<fiber>/}.
  *
- * <p>Cost: one listing of the landing folder on the driver, one read of the ingested file names (a single column),
- * one distributed read of the new files (one task per file split; parallelism = number of new files), no shuffle.
- * Output is partitioned by {@code fiber_id, event_date}.
+ * <p>Idempotent: files already in bronze, bronze_quarantine or bronze_files are skipped, so running twice over the
+ * same landing folder adds nothing. A file that cannot be read (corrupt, truncated, unknown or unsupported format) goes
+ * into {@code bronze_quarantine} with a named reason; the other files go on.
+ *
+ * <p>Cost: one listing of the landing folder on the driver, one read of the ingested file names, one probe task per
+ * new file (format, metadata, sha256: one pass over its bytes), then one distributed read of the FOSF files and one
+ * task per (recording, channel block) of the interrogator files (each reads its channels of every file of the
+ * recording once), no shuffle. Output is partitioned by {@code fiber_id, event_date}.
  */
 public final class Bronze {
     /** The extension of interrogator chunk files; anything else in the landing folder is quarantined. */
@@ -57,10 +65,22 @@ public final class Bronze {
 
     private Bronze() {}
 
-    /** What one bronze run did. */
-    public record Result(int filesListed, int filesNew, long records, long samples, long filesQuarantined) {}
+    /**
+     * What one bronze run did: files listed and new, records and samples landed, files quarantined, interrogator
+     * (non-FOSF) files ingested, the continuous runs they form, and one line per boundary anomaly between consecutive
+     * files of a fiber (overlap trimmed, file contained in covered time, gap, layout change).
+     */
+    public record Result(int filesListed, int filesNew, long records, long samples, long filesQuarantined,
+                         int interrogatorFiles, int recordingRuns, List<String> anomalies) {
+        public Result(int filesListed, int filesNew, long records, long samples, long filesQuarantined) {
+            this(filesListed, filesNew, records, samples, filesQuarantined, 0, 0, List.of());
+        }
+    }
 
-    /** Lists landing files, ingests the new ones, and appends to bronze and bronze_quarantine. */
+    /** Content of a quarantined interrogator file is kept up to this size; a larger one stays in the landing folder. */
+    static final long MAX_QUARANTINE_CONTENT = 64L << 20;
+
+    /** Lists landing files, ingests the new ones, and appends to bronze, bronze_quarantine and bronze_files. */
     public static Result run(SparkSession spark, FosmConfig config) {
         Timestamp ingestTime = Timestamp.from(Instant.now());
         Sessions.describe(spark, "fosm-bronze", "bronze: list landing files and ingested files");
@@ -68,33 +88,164 @@ public final class Bronze {
         // the versions the ingested-file lists were read at: each append claims the next one (see append)
         long bronzeVersion = Delta.version(spark, Tables.BRONZE.path(config));
         long quarantineVersion = Delta.version(spark, Tables.BRONZE_QUARANTINE.path(config));
-        Set<String> done = ingestedFiles(spark, config, bronzeVersion, quarantineVersion);
+        long filesVersion = Delta.version(spark, Tables.BRONZE_FILES.path(config));
+        Set<String> done = ingestedFiles(spark, config, bronzeVersion, quarantineVersion, filesVersion);
         List<String> pending = listed.stream().filter(f -> !done.contains(f)).toList();
         if (pending.isEmpty()) {
             return new Result(listed.size(), 0, 0, 0, 0);
         }
-        Sessions.describe(spark, "fosm-bronze", "bronze: decode " + pending.size() + " landing files");
-        Dataset<Row> files = spark.read().format("binaryFile").load(pending.toArray(new String[0]));
-        Dataset<Row> decoded = decode(files).persist(StorageLevel.MEMORY_AND_DISK());
+        Sessions.describe(spark, "fosm-bronze", "bronze: detect the format of " + pending.size() + " landing files");
+        String landingRoot = qualified(spark, config.landingPath());
+        LandingFile access = LandingFile.access(spark.sparkContext().hadoopConfiguration());
+        List<String[]> withFiber = pending.stream().map(f -> new String[] {f, fiberFolder(landingRoot, f)}).toList();
+        List<BronzeFiles.Probe> probes = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                .parallelize(withFiber, Math.max(1, Math.min(withFiber.size(), 4 * spark.sparkContext().defaultParallelism())))
+                .map(f -> BronzeFiles.probe(f[0], f[1], access)).collect();
+        List<String> fosf = new ArrayList<>();
+        List<BronzeFiles.Probe> interrogator = new ArrayList<>();
+        List<BronzeFiles.Probe> failed = new ArrayList<>();
+        for (BronzeFiles.Probe p : probes) {
+            switch (p.kind()) {
+                case BronzeFiles.FOSF -> fosf.add(p.path());
+                case BronzeFiles.DAS -> interrogator.add(p);
+                default -> failed.add(p);
+            }
+        }
+
+        Dataset<Row> decoded = fosf.isEmpty() ? spark.createDataFrame(List.of(), DECODED)
+                : decode(spark.read().format("binaryFile").load(fosf.toArray(new String[0])));
+        decoded = decoded.persist(StorageLevel.MEMORY_AND_DISK());
+        RecordingPlan plan = RecordingPlan.plan(interrogator.stream()
+                .map(p -> new RecordingPlan.FileMeta(p.path(), p.fiberId(), p.info())).toList());
+        java.util.Map<String, io.fosm.ingest.DasFileInfo> infos = new java.util.HashMap<>();
+        interrogator.forEach(p -> infos.put(p.path(), p.info()));
+        List<BronzeFiles.Task> tasks = BronzeFiles.tasks(plan, infos, config.chunkSeconds());
+        Dataset<Row> cut = tasks.isEmpty() ? spark.createDataFrame(List.of(), BronzeFiles.CUT)
+                : spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                        .parallelize(tasks, tasks.size()).flatMap(t -> BronzeFiles.cut(t, access)), BronzeFiles.CUT);
+        cut = cut.persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            Dataset<Row> records = records(decoded, ingestTime);
-            Dataset<Row> quarantined = quarantined(decoded, ingestTime);
+            Dataset<Row> records = records(decoded, ingestTime).unionByName(
+                    cut.filter(col(FIBER_ID).isNotNull()).drop(INEXACT_SAMPLES)
+                            .withColumn(INGEST_TIME, lit(ingestTime))
+                            .withColumn(EVENT_DATE, to_date(col(CHUNK_START)))
+                            .select(columns(Schemas.BRONZE)));
+            Dataset<Row> quarantined = quarantined(decoded, ingestTime).unionByName(failedFiles(spark, failed, ingestTime));
             Sessions.describe(spark, "fosm-bronze", "bronze: append records to " + Tables.BRONZE.tableName());
             append(records.write().partitionBy(FIBER_ID, EVENT_DATE), Tables.BRONZE, config, bronzeVersion);
             // a crash here leaves the bad files un-quarantined: the rerun lists them again (they are in no table)
             FaultPoints.reached("bronze.after_commit");
             Sessions.describe(spark, "fosm-bronze", "bronze: append bad files to " + Tables.BRONZE_QUARANTINE.tableName());
             append(quarantined.write(), Tables.BRONZE_QUARANTINE, config, quarantineVersion);
+
+            Sessions.describe(spark, "fosm-bronze", "bronze: describe the files in " + Tables.BRONZE_FILES.tableName());
+            List<Row> fileRows = new ArrayList<>();
+            java.util.Map<String, long[]> perFile = new java.util.HashMap<>();   // records, inexact
+            for (Row r : cut.groupBy(SOURCE_FILE).agg(org.apache.spark.sql.functions.count(col(FIBER_ID)),
+                    org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.sum(col(INEXACT_SAMPLES)),
+                            lit(0L))).collectAsList()) {
+                perFile.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)});
+            }
+            List<String> anomalies = new ArrayList<>();
+            for (BronzeFiles.Probe p : interrogator) {
+                RecordingPlan.Boundary b = plan.boundaries().get(p.path());
+                long[] counts = perFile.getOrDefault(p.path(), new long[2]);
+                fileRows.add(BronzeFiles.fileRow(p, b, counts[1], counts[0], ingestTime));
+                if (!b.kind().equals(RecordingPlan.FIRST) && !b.kind().equals(RecordingPlan.CONTINUOUS)) {
+                    anomalies.add(String.format(java.util.Locale.ROOT, "%s: %s of %.6f s after %s (%d samples trimmed)",
+                            p.path(), b.kind(), b.deltaMicros() / 1e6, b.previousFile(), b.trimmedSamples()));
+                }
+            }
+            fileRows.addAll(fosfFileRows(decoded, probes, ingestTime));
+            if (!fileRows.isEmpty()) {
+                append(spark.createDataFrame(fileRows, Schemas.BRONZE_FILES).write(), Tables.BRONZE_FILES, config,
+                        filesVersion);
+            }
             Sessions.describe(spark, "fosm-bronze", "bronze: count the batch");
-            long badFiles = quarantined.count();
-            Row totals = decoded.filter(col(REASON).isNull())
-                    .agg(org.apache.spark.sql.functions.count(lit(1)),
+            Row totals = records.agg(org.apache.spark.sql.functions.count(lit(1)),
                             org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.sum(
                                     org.apache.spark.sql.functions.size(col(SAMPLES))), lit(0L)))
                     .head();
-            return new Result(listed.size(), pending.size(), totals.getLong(0), totals.getLong(1), badFiles);
+            long badFiles = decoded.filter(col(REASON).isNotNull()).count() + failed.size();
+            return new Result(listed.size(), pending.size(), totals.getLong(0), totals.getLong(1), badFiles,
+                    interrogator.size(), plan.runs().size(), List.copyOf(anomalies));
         } finally {
             decoded.unpersist();
+            cut.unpersist();
+        }
+    }
+
+    /** The quarantine rows of interrogator files that could not be read (content kept up to 64 MiB). */
+    private static Dataset<Row> failedFiles(SparkSession spark, List<BronzeFiles.Probe> failed, Timestamp ingestTime) {
+        List<Row> large = new ArrayList<>();
+        List<String> small = new ArrayList<>();
+        java.util.Map<String, String[]> why = new java.util.HashMap<>();
+        for (BronzeFiles.Probe p : failed) {
+            why.put(p.path(), new String[] {p.reason(), p.detail()});
+            if (p.size() >= 0 && p.size() <= MAX_QUARANTINE_CONTENT) {
+                small.add(p.path());
+            } else {
+                large.add(RowFactory.create(p.path(), Math.max(0, p.size()), p.reason(), p.detail(), null, ingestTime));
+            }
+        }
+        Dataset<Row> out = spark.createDataFrame(large, Schemas.BRONZE_QUARANTINE);
+        if (!small.isEmpty()) {
+            Dataset<Row> content = spark.read().format("binaryFile").load(small.toArray(new String[0]))
+                    .select("path", "length", "content")
+                    .map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
+                        String[] w = why.get(r.getString(0));
+                        return RowFactory.create(r.getString(0), r.getLong(1), w == null ? "unreadable" : w[0],
+                                w == null ? "Cannot read " + r.getString(0) : w[1], r.get(2), ingestTime);
+                    }, Encoders.row(Schemas.BRONZE_QUARANTINE));
+            out = out.unionByName(content);
+        }
+        return out;
+    }
+
+    /** bronze_files rows of FOSF files, from their decoded records (one aggregated row per file). */
+    private static List<Row> fosfFileRows(Dataset<Row> decoded, List<BronzeFiles.Probe> probes, Timestamp ingestTime) {
+        java.util.Map<String, BronzeFiles.Probe> byPath = new java.util.HashMap<>();
+        probes.forEach(p -> byPath.put(p.path(), p));
+        org.apache.spark.sql.Column end = org.apache.spark.sql.functions.unix_micros(col(CHUNK_START))
+                .plus(org.apache.spark.sql.functions.size(col(SAMPLES)).multiply(1e6).divide(col(SAMPLE_RATE)));
+        List<Row> out = new ArrayList<>();
+        for (Row r : decoded.filter(col(REASON).isNull()).groupBy(SOURCE_FILE).agg(
+                org.apache.spark.sql.functions.first(col(FIBER_ID)), org.apache.spark.sql.functions.first(col(SAMPLE_RATE)),
+                org.apache.spark.sql.functions.min(col(CHANNEL)), org.apache.spark.sql.functions.max(col(CHANNEL)),
+                org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.unix_micros(col(CHUNK_START))),
+                org.apache.spark.sql.functions.max(end), org.apache.spark.sql.functions.count(lit(1)),
+                org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.size(col(SAMPLES))),
+                org.apache.spark.sql.functions.first(col(INTERROGATOR_ID))).collectAsList()) {
+            BronzeFiles.Probe p = byPath.get(r.getString(0));
+            out.add(RowFactory.create(r.getString(0), r.getString(1), "fosf", String.valueOf(ChunkCodec.VERSION),
+                    r.getString(9), r.getDouble(2), null, null, null, "float32", "strain rate", 1.0,
+                    toTimestamp(r.getLong(5)), toTimestamp(Math.round(r.getDouble(6))), r.getInt(3), r.getInt(4),
+                    (long) r.getInt(8), p == null ? 0L : p.size(), p == null ? "" : p.sha256(), FOSF_BOUNDARY, 0.0, 0L,
+                    null, 0L, r.getLong(7), ingestTime));
+        }
+        return out;
+    }
+
+    /** The boundary of FOSF files in bronze_files: each record carries its own key and time (silver deduplicates). */
+    public static final String FOSF_BOUNDARY = "records";
+
+    /** The fiber folder of a landing file: the first folder under the landing path, or null directly under it. */
+    static String fiberFolder(String landingRoot, String file) {
+        String root = landingRoot.endsWith("/") ? landingRoot : landingRoot + "/";
+        if (!file.startsWith(root)) {
+            return null;
+        }
+        String rest = file.substring(root.length());
+        int slash = rest.indexOf('/');
+        return slash <= 0 ? null : rest.substring(0, slash);
+    }
+
+    private static String qualified(SparkSession spark, String path) {
+        Path p = new Path(path);
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot resolve landing.path " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -111,10 +262,6 @@ public final class Bronze {
         String path = file.getString(0);
         long length = file.getLong(1);
         byte[] content = (byte[]) file.get(2);
-        if (!path.endsWith(FILE_EXTENSION)) {
-            return Collections.singletonList(failure(path, length, "unknown_format",
-                    "Cannot ingest " + path + ": not a " + FILE_EXTENSION + " chunk file", content)).iterator();
-        }
         List<ChunkRecord> records;
         try {
             records = ChunkCodec.decodeFile(content);
@@ -195,11 +342,13 @@ public final class Bronze {
      * Source files already recorded in bronze or bronze_quarantine at the given versions (-1: no table yet; file names
      * only, never data).
      */
-    static Set<String> ingestedFiles(SparkSession spark, FosmConfig config, long bronzeVersion, long quarantineVersion) {
+    static Set<String> ingestedFiles(SparkSession spark, FosmConfig config, long bronzeVersion, long quarantineVersion,
+                                     long filesVersion) {
         Set<String> out = new HashSet<>();
-        for (Tables table : List.of(Tables.BRONZE, Tables.BRONZE_QUARANTINE)) {
+        for (Tables table : List.of(Tables.BRONZE, Tables.BRONZE_QUARANTINE, Tables.BRONZE_FILES)) {
             String path = table.path(config);
-            long version = table == Tables.BRONZE ? bronzeVersion : quarantineVersion;
+            long version = table == Tables.BRONZE ? bronzeVersion
+                    : table == Tables.BRONZE_QUARANTINE ? quarantineVersion : filesVersion;
             if (version >= 0) {
                 Delta.at(spark, path, version).select(SOURCE_FILE).distinct().toLocalIterator()
                         .forEachRemaining(r -> out.add(r.getString(0)));

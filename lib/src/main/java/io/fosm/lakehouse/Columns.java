@@ -20,6 +20,32 @@ public final class Columns {
     public static final String FILE_SIZE = "file_size";
     public static final String CONTENT = "content";
 
+    // bronze_files: what each ingested landing file declares, and how it joins the file before it
+    public static final String FORMAT = "format";
+    public static final String FORMAT_VERSION = "format_version";
+    public static final String VENDOR = "vendor";
+    public static final String CHANNEL_SPACING_M = "channel_spacing_m";
+    public static final String GAUGE_LENGTH_M = "gauge_length_m";
+    public static final String START_DISTANCE_M = "start_distance_m";
+    public static final String DATA_TYPE = "data_type";
+    public static final String UNIT = "unit";
+    public static final String SCALE = "scale";
+    public static final String FIRST_CHANNEL = "first_channel";
+    public static final String LAST_CHANNEL = "last_channel";
+    public static final String TIME_SAMPLES = "time_samples";
+    public static final String SHA256 = "sha256";
+    public static final String BOUNDARY = "boundary";
+    public static final String BOUNDARY_SECONDS = "boundary_seconds";
+    public static final String TRIMMED_SAMPLES = "trimmed_samples";
+    public static final String PREVIOUS_FILE = "previous_file";
+    public static final String INEXACT_SAMPLES = "inexact_samples";
+    public static final String RECORDS = "records";
+
+    // pipeline geometry (a fiber's route): where a channel lies along the pipeline
+    public static final String CHAINAGE_M = "chainage_m";
+    public static final String LATITUDE = "latitude";
+    public static final String LONGITUDE = "longitude";
+
     // quarantine
     public static final String REASON = "reason";
     public static final String DETAIL = "detail";

@@ -67,14 +67,24 @@ public final class Gold {
         Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
         Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels())
-                .select(tableOrder(featureNames(config, config.sampleRate())));
-        Dataset<Row> labelled = events.map(e -> withLabels(features, e, config.gold().labelCollarSeconds(),
-                        config.gold().labelCollarChannels())).orElseGet(() -> features
+                .select(tableOrder(FiberFeatures.of(config).columns()));
+        Dataset<Row> unlabelled = features
                 .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
                 .withColumn(EVENT_ID, lit(null).cast(DataTypes.StringType))
-                .withColumn(LABEL_AMBIGUOUS, lit(null).cast(DataTypes.BooleanType)));
+                .withColumn(LABEL_AMBIGUOUS, lit(null).cast(DataTypes.BooleanType));
+        Dataset<Row> labelled = unlabelled;
+        if (events.isPresent()) {
+            // only fibers with an event log are labelled: a fiber nobody logged events for (a real interrogator
+            // file) is unlabelled, not all background
+            List<String> logged = labelledFibers(spark, config.labelsPath(), events.get());
+            Column hasLog = col(FIBER_ID).isin(logged.toArray());
+            labelled = withLabels(features.filter(hasLog), events.get(), config.gold().labelCollarSeconds(),
+                    config.gold().labelCollarChannels()).unionByName(unlabelled.filter(not(hasLog)));
+        }
+        // where each window lies along the pipeline: chainage (and coordinates with a route file) per channel
+        Dataset<Row> located = FiberRoutes.load(spark, config).withGeometry(labelled);
         String goldPath = Tables.GOLD_FEATURES.path(config);
-        Delta.replace(labelled, goldPath, date, Optional.of(Delta.inputsMetadata(input)), FIBER_ID, EVENT_DATE);
+        Delta.replace(located, goldPath, date, Optional.of(Delta.inputsMetadata(input)), FIBER_ID, EVENT_DATE);
         FaultPoints.reached("gold.after_commit");
 
         Sessions.describe(spark, "fosm-gold", "gold: count windows by label");
@@ -82,15 +92,42 @@ public final class Gold {
         Map<String, Long> byLabel = new java.util.TreeMap<>();
         long total = 0;
         long ambiguous = 0;
-        for (Row r : written.groupBy(LABEL).agg(count(lit(1)), count(when(col(LABEL_AMBIGUOUS), lit(1))))
+        long samplesAdvanced = 0;
+        FiberFeatures perFiber = FiberFeatures.of(config);
+        for (Row r : written.groupBy(LABEL, FIBER_ID).agg(count(lit(1)), count(when(col(LABEL_AMBIGUOUS), lit(1))))
                 .collectAsList()) {
-            byLabel.put(r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(1));
-            total += r.getLong(1);
-            ambiguous += r.getLong(2);
+            byLabel.merge(r.isNullAt(0) ? "(unlabelled)" : r.getString(0), r.getLong(2), Long::sum);
+            total += r.getLong(2);
+            ambiguous += r.getLong(3);
+            // each window advances the grid by one hop of its fiber: windows x hop samples is the signal consumed
+            if (perFiber.has(r.getString(1))) {
+                samplesAdvanced += r.getLong(2) * perFiber.forFiber(r.getString(1)).hopSamples();
+            }
         }
-        // each window advances the grid by one hop: windows x hop samples is the signal the job consumed
-        long hopSamples = featureConfig(config.gold(), config.sampleRate()).hopSamples();
-        return new Result(total, byLabel, events.isPresent(), total * hopSamples, ambiguous);
+        return new Result(total, byLabel, events.isPresent(), samplesAdvanced, ambiguous);
+    }
+
+    /** Fibers with an event log: a {@code <fiber>_events.jsonl} file, or events naming the fiber. */
+    static List<String> labelledFibers(SparkSession spark, String labelsPath, Dataset<Row> events) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        try {
+            Path path = new Path(labelsPath);
+            org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(path)) {
+                String name = f.getPath().getName();
+                if (name.endsWith("_events.jsonl")) {
+                    out.add(name.substring(0, name.length() - "_events.jsonl".length()));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot list event logs under " + labelsPath + ": " + e.getMessage(), e);
+        }
+        events.select(FIBER_ID).distinct().collectAsList().forEach(r -> {
+            if (!r.isNullAt(0)) {
+                out.add(r.getString(0));
+            }
+        });
+        return List.copyOf(out);
     }
 
     /** The event log (JSON lines) under the labels path, if there is one. */
@@ -108,7 +145,10 @@ public final class Gold {
                 .option("mode", "FAILFAST").json(labelsPath));
     }
 
-    /** Feature names for the configured windows and bands at a sample rate (stable order). */
+    /**
+     * Feature names for the gold windows and bands at a sample rate (stable order), for a fiber with the gold
+     * defaults; the table's columns with per-fiber settings are {@link FiberFeatures#columns}.
+     */
     public static String[] featureNames(FosmConfig config, double sampleRate) {
         return FeatureExtractor.featureNames(featureConfig(config.gold(), sampleRate));
     }
@@ -128,6 +168,27 @@ public final class Gold {
             throw new io.fosm.config.ConfigException("Invalid gold.window_seconds, gold.hop_seconds or gold.bands at "
                     + sampleRate + " Hz: " + e.getMessage());
         }
+    }
+
+    /**
+     * Schema of the windows of fibers with per-fiber settings: a band column not every fiber has is nullable (null in
+     * the rows of the fibers without it).
+     */
+    public static StructType windowSchema(FiberFeatures perFiber) {
+        StructType schema = new StructType()
+                .add(FIBER_ID, DataTypes.StringType, false)
+                .add(CHANNEL, DataTypes.IntegerType, false)
+                .add(WINDOW_START, DataTypes.TimestampType, false)
+                .add(WINDOW_END, DataTypes.TimestampType, false)
+                .add(SAMPLE_RATE, DataTypes.DoubleType, false)
+                .add(EVENT_DATE, DataTypes.DateType, false);
+        for (String name : perFiber.columns()) {
+            schema = schema.add(name, DataTypes.DoubleType, !perFiber.shared(name));
+        }
+        for (String name : TEMPORAL_COLUMNS) {
+            schema = schema.add(name, DataTypes.DoubleType, false);
+        }
+        return schema;
     }
 
     /** Schema of the windows with temporal context, before spatial context and labels. */
@@ -168,17 +229,15 @@ public final class Gold {
     }
 
     /**
-     * Stitches each channel's chunks into windows and computes their features ({@link #featureNames} at the
-     * registry's sample rate, which every fiber shares) and their temporal context ({@link TemporalContext}).
+     * Stitches each channel's chunks into windows and computes their features at the fiber's own rate, window and
+     * bands ({@link FiberFeatures}) and their temporal context ({@link TemporalContext}).
      */
     public static Dataset<Row> windows(Dataset<Row> chunks, FosmConfig config) {
-        double sampleRate = config.sampleRate();
-        String[] names = featureNames(config, sampleRate);
-        StructType schema = windowSchema(names);
+        FiberFeatures perFiber = FiberFeatures.of(config);
+        StructType schema = windowSchema(perFiber);
         int partitions = config.gold().partitions() > 0 ? config.gold().partitions()
                 : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-        WindowFeatures fn = new WindowFeatures(featureConfig(config.gold(), sampleRate), config.gold().temporalWindows(),
-                config.gold().baselineWindows());
+        WindowFeatures fn = new WindowFeatures(perFiber, config.gold().temporalWindows(), config.gold().baselineWindows());
         return chunks.select(ChunkBean.projection())
                 .repartition(partitions, col("fiberId"), col("channel"))
                 .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
@@ -186,34 +245,33 @@ public final class Gold {
                 .mapPartitions(fn, Encoders.row(schema));
     }
 
-    /** The mapPartitions body: one extractor per task, one stitcher and temporal context per channel, buffers reused. */
+    /** The mapPartitions body: one extractor per fiber and task, one stitcher and temporal context per channel. */
     static final class WindowFeatures implements MapPartitionsFunction<ChunkBean, Row>, Serializable {
-        private final FeatureConfig features;
+        private final FiberFeatures perFiber;
         private final int temporalWindows;
         private final int baselineWindows;
 
-        WindowFeatures(FeatureConfig features, int temporalWindows, int baselineWindows) {
-            this.features = features;
+        WindowFeatures(FiberFeatures perFiber, int temporalWindows, int baselineWindows) {
+            this.perFiber = perFiber;
             this.temporalWindows = temporalWindows;
             this.baselineWindows = baselineWindows;
         }
 
         @Override
         public Iterator<Row> call(Iterator<ChunkBean> chunks) {
-            FeatureExtractor extractor = new FeatureExtractor(features);
-            String[] names = extractor.featureNames();
-            int featureCount = extractor.featureCount();
-            int windowSamples = features.windowSamples();
-            double fs = features.sampleRate();
+            Map<String, FeatureExtractor> extractors = new java.util.HashMap<>();
             return new Iterator<>() {
                 private final ArrayList<Row> pending = new ArrayList<>();
                 private int next;
                 private WindowStitcher stitcher;
                 private TemporalContext temporal;
+                private FeatureExtractor extractor;
+                private FeatureConfig features;
                 private String fiber;
                 private int channel = Integer.MIN_VALUE;
                 private final TemporalContext.Sink sink = (windowStart, f, context) -> pending.add(
-                        windowRow(fiber, channel, windowStart, windowSamples, fs, f, context));
+                        windowRow(fiber, channel, windowStart, features.windowSamples(), features.sampleRate(),
+                                perFiber.toColumns(fiber, f), context));
 
                 @Override
                 public boolean hasNext() {
@@ -239,30 +297,54 @@ public final class Gold {
                 }
 
                 private void push(ChunkBean chunk) {
-                    if (chunk.getSampleRate() != fs) {
-                        // silver admits only the registry's rate; anything else would get mislabelled columns
-                        throw new IllegalStateException("Cannot compute gold features: fiber " + chunk.getFiberId()
-                                + " channel " + chunk.getChannel() + " samples at " + chunk.getSampleRate()
-                                + " Hz, but the fiber registry's rate is " + fs + " Hz");
-                    }
                     if (stitcher == null || chunk.getChannel() != channel || !chunk.getFiberId().equals(fiber)) {
                         if (temporal != null) {
                             temporal.flush(sink);
                         }
-                        stitcher = WindowStitcher.forConfig(features);
-                        temporal = TemporalContext.forFeatures(names, temporalWindows, baselineWindows);
                         fiber = chunk.getFiberId();
                         channel = chunk.getChannel();
+                        features = perFiber.forFiber(fiber);
+                        extractor = extractors.computeIfAbsent(fiber, id -> new FeatureExtractor(features));
+                        stitcher = WindowStitcher.forConfig(features);
+                        temporal = TemporalContext.forFeatures(extractor.featureNames(), temporalWindows,
+                                baselineWindows);
+                    }
+                    double fs = features.sampleRate();
+                    if (chunk.getSampleRate() != fs) {
+                        // silver admits only the fiber's registered rate; anything else would get mislabelled columns
+                        throw new IllegalStateException("Cannot compute gold features: fiber " + chunk.getFiberId()
+                                + " channel " + chunk.getChannel() + " samples at " + chunk.getSampleRate()
+                                + " Hz, but the fiber is registered at " + fs + " Hz");
                     }
                     long startIndex = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
+                    FeatureExtractor x = extractor;
+                    TemporalContext t = temporal;
                     stitcher.push(startIndex, chunk.getSamples(), (windowStart, buffer, offset) -> {
-                        double[] out = new double[featureCount];
-                        extractor.extract(buffer, offset, out);
-                        temporal.push(windowStart, out, sink);
+                        double[] out = new double[x.featureCount()];
+                        x.extract(buffer, offset, out);
+                        t.push(windowStart, out, sink);
                     });
                 }
             };
         }
+    }
+
+    /** One window row of {@link #windowSchema(FiberFeatures)}: keys, DSP features in the table layout, context. */
+    public static Row windowRow(String fiber, int channel, long windowStart, int windowSamples, double fs,
+                                Object[] features, double[] context) {
+        Object[] values = new Object[6 + features.length + context.length];
+        Timestamp ws = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart, fs));
+        values[0] = fiber;
+        values[1] = channel;
+        values[2] = ws;
+        values[3] = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart + windowSamples, fs));
+        values[4] = fs;
+        values[5] = java.sql.Date.valueOf(ws.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        System.arraycopy(features, 0, values, 6, features.length);
+        for (int i = 0; i < context.length; i++) {
+            values[6 + features.length + i] = context[i];
+        }
+        return RowFactory.create(values);
     }
 
     /** One window row of {@link #windowSchema}: keys, DSP features, temporal context. */

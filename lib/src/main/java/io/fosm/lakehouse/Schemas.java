@@ -39,6 +39,39 @@ public final class Schemas {
             field(CONTENT, DataTypes.BinaryType, true),
             field(INGEST_TIME, DataTypes.TimestampType, false)});
 
+    /**
+     * {@code bronze_files}: one row per landing file bronze ingested (FOSF or an interrogator's own format), with
+     * what the file declares about itself, its checksum, and how it joins the previous file of its fiber
+     * ({@code boundary}: first, continuous, overlap, contained, gap, layout_change; see RecordingPlan).
+     */
+    public static final StructType BRONZE_FILES = new StructType(new StructField[] {
+            field(SOURCE_FILE, DataTypes.StringType, false),
+            field(FIBER_ID, DataTypes.StringType, false),
+            field(FORMAT, DataTypes.StringType, false),
+            field(FORMAT_VERSION, DataTypes.StringType, true),
+            field(VENDOR, DataTypes.StringType, true),
+            field(SAMPLE_RATE, DataTypes.DoubleType, false),
+            field(CHANNEL_SPACING_M, DataTypes.DoubleType, true),
+            field(GAUGE_LENGTH_M, DataTypes.DoubleType, true),
+            field(START_DISTANCE_M, DataTypes.DoubleType, true),
+            field(DATA_TYPE, DataTypes.StringType, true),
+            field(UNIT, DataTypes.StringType, true),
+            field(SCALE, DataTypes.DoubleType, true),
+            field(START_TIME, DataTypes.TimestampType, false),
+            field(END_TIME, DataTypes.TimestampType, false),
+            field(FIRST_CHANNEL, DataTypes.IntegerType, false),
+            field(LAST_CHANNEL, DataTypes.IntegerType, false),
+            field(TIME_SAMPLES, DataTypes.LongType, false),
+            field(FILE_SIZE, DataTypes.LongType, false),
+            field(SHA256, DataTypes.StringType, false),
+            field(BOUNDARY, DataTypes.StringType, false),
+            field(BOUNDARY_SECONDS, DataTypes.DoubleType, false),
+            field(TRIMMED_SAMPLES, DataTypes.LongType, false),
+            field(PREVIOUS_FILE, DataTypes.StringType, true),
+            field(INEXACT_SAMPLES, DataTypes.LongType, false),
+            field(RECORDS, DataTypes.LongType, false),
+            field(INGEST_TIME, DataTypes.TimestampType, false)});
+
     /** Silver: validated, deduplicated (and optionally filtered) chunks; same columns as bronze. */
     public static final StructType SILVER = BRONZE;
 
@@ -98,7 +131,9 @@ public final class Schemas {
             field(ALERT_WINDOWS, DataTypes.LongType, false),
             field(MODEL_VERSION, DataTypes.StringType, true),
             field(BATCH_ID, DataTypes.LongType, false),
-            field(UPDATED_AT, DataTypes.TimestampType, false)});
+            field(UPDATED_AT, DataTypes.TimestampType, false),
+            // chainage of the peak channel along the pipeline (FiberRoutes); null off the route
+            field(CHAINAGE_M, DataTypes.DoubleType, true)});
 
     /**
      * {@code drift_reference}: one row per model version and profiled column (kind feature, prediction or quality):

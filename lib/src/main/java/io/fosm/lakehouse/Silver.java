@@ -116,6 +116,8 @@ public final class Silver {
      */
     public static Rules rules(FosmConfig config, Column now) {
         Column channels = fiberLookup(config, f -> lit(f.channels()));
+        Column first = fiberLookup(config, f -> lit(f.firstChannel()));
+        Column outOfRange = col(CHANNEL).lt(first).or(col(CHANNEL).gt(first.plus(channels).minus(1)));
         Column expectedRate = fiberLookup(config, f -> lit(f.sampleRate()));
         Column expectedCount = round(col(SAMPLE_RATE).multiply(config.chunkSeconds())).cast("int");
         Column nonFinite = expr("size(filter(" + SAMPLES + ", x -> isnan(x) OR abs(x) = double('Infinity')))");
@@ -123,15 +125,15 @@ public final class Silver {
         Column latest = now.plus(expr("INTERVAL " + config.silver().futureToleranceSeconds() + " SECONDS"));
 
         Column reason = when(channels.isNull(), lit("unknown_fiber"))
-                .when(col(CHANNEL).lt(0).or(col(CHANNEL).geq(channels)), lit("channel_out_of_range"))
+                .when(outOfRange, lit("channel_out_of_range"))
                 .when(col(SAMPLE_RATE).notEqual(expectedRate), lit("sample_rate_mismatch"))
                 .when(size(col(SAMPLES)).notEqual(expectedCount), lit("wrong_sample_count"))
                 .when(nonFinite.gt(0), lit("non_finite_sample"))
                 .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(latest)), lit("bad_timestamp"));
         Column detail = when(channels.isNull(), concat(lit("fiber '"), col(FIBER_ID),
                         lit("' is not in the fiber registry (config key fibers)")))
-                .when(col(CHANNEL).lt(0).or(col(CHANNEL).geq(channels)), concat(lit("channel "), col(CHANNEL),
-                        lit(" outside 0.."), channels.minus(1), lit(" of fiber "), col(FIBER_ID)))
+                .when(outOfRange, concat(lit("channel "), col(CHANNEL),
+                        lit(" outside "), first, lit(".."), first.plus(channels).minus(1), lit(" of fiber "), col(FIBER_ID)))
                 .when(col(SAMPLE_RATE).notEqual(expectedRate), concat(lit("sample_rate "), col(SAMPLE_RATE),
                         lit(" but fiber "), col(FIBER_ID), lit(" is registered at "), expectedRate))
                 .when(size(col(SAMPLES)).notEqual(expectedCount), concat(lit("expected "), expectedCount,

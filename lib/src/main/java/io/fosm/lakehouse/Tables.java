@@ -9,6 +9,8 @@ import io.fosm.config.FosmConfig;
 public enum Tables {
     BRONZE("bronze_chunks", "bronze/chunks"),
     BRONZE_QUARANTINE("bronze_quarantine", "bronze/quarantine"),
+    /** One row per ingested landing file: format, rate, spacing, unit, scale, time and channel range, sha256. */
+    BRONZE_FILES("bronze_files", "bronze/files"),
     SILVER("silver_chunks", "silver/chunks"),
     SILVER_QUARANTINE("silver_quarantine", "silver/quarantine"),
     /** Write-audit-publish staging area: the candidate silver batch that Deequ audits before it is published. */

@@ -57,9 +57,12 @@ public final class Training {
         return gold.filter(not(coalesce(col(Columns.LABEL_AMBIGUOUS), lit(false))));
     }
 
-    /** The model inputs: the gold DSP features of the lakehouse's sample rate, then the context features. */
+    /**
+     * The model inputs: the gold DSP features every fiber of the lakehouse has (its bands may differ with its sample
+     * rate: io.fosm.lakehouse.FiberFeatures), then the context features.
+     */
     public static List<String> features(FosmConfig config) {
-        List<String> out = new ArrayList<>(Arrays.asList(Gold.featureNames(config, config.sampleRate())));
+        List<String> out = new ArrayList<>(Arrays.asList(io.fosm.lakehouse.FiberFeatures.of(config).modelColumns()));
         out.addAll(Columns.CONTEXT_FEATURES);
         return out;
     }
@@ -130,7 +133,7 @@ public final class Training {
 
         Sessions.describe(spark, "fosm-train", "train: Deequ checks of the training set");
         QualityReport report = TrainingChecks.audit(train, features, expectedClasses, options.minClassCount(),
-                config.sampleRate());
+                config.fibers().values().stream().mapToDouble(f -> f.sampleRate()).max().orElse(1000));
         if (!report.passed()) {
             return new Result(split, trainRows, evalRows, counts, features, report, List.of(), List.of(), goldVersion,
                     ambiguousLeftOut, Map.of());

@@ -34,7 +34,9 @@ public final class SilverChecks {
     public static QualityReport audit(SparkSession spark, Dataset<Row> staged, FosmConfig config, String batchTag,
                                                                         String metricsRepositoryPath) {
         double maxQuarantine = config.silver().maxQuarantineFraction();
-        int maxChannels = config.fibers().values().stream().mapToInt(f -> f.channels()).max().orElse(1);
+        // channels run from each fiber's first_channel (PRODML's StartLocusIndex may be negative) over its channels
+        int minChannel = config.fibers().values().stream().mapToInt(f -> f.firstChannel()).min().orElse(0);
+        int maxChannels = config.fibers().values().stream().mapToInt(f -> f.lastChannel() + 1).max().orElse(1);
 
         List<String> batchRules = new ArrayList<>();
         Check batch = new Check(CheckLevel.Error(), "batch", emptyConstraints())
@@ -55,7 +57,7 @@ public final class SilverChecks {
                         Option.empty())
                 .hasUniqueness(JavaConverters.asScalaBuffer(List.of(FIBER_ID, CHANNEL, CHUNK_START)).toSeq(), exactly(1.0),
                         DeequFindings.hint(publishedRules, "(fiber_id, channel, chunk_start) is unique"))
-                .hasMin(CHANNEL, atLeast(0), DeequFindings.hint(publishedRules, "channel >= 0"), Option.empty())
+                .hasMin(CHANNEL, atLeast(minChannel), DeequFindings.hint(publishedRules, "channel >= " + minChannel), Option.empty())
                 .hasMax(CHANNEL, atMost(maxChannels - 1), DeequFindings.hint(publishedRules, "channel < " + maxChannels), Option.empty())
                 .hasMin(SAMPLE_RATE, above(0), DeequFindings.hint(publishedRules, "sample_rate > 0"), Option.empty());
 

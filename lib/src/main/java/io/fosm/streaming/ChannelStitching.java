@@ -4,6 +4,7 @@ import io.fosm.dsp.FeatureConfig;
 import io.fosm.dsp.FeatureExtractor;
 import io.fosm.dsp.TemporalContext;
 import io.fosm.dsp.WindowStitcher;
+import io.fosm.lakehouse.FiberFeatures;
 import io.fosm.record.ChunkCodec;
 import io.fosm.record.ChunkRecord;
 import java.io.Serializable;
@@ -31,13 +32,13 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
     private static final long serialVersionUID = 1L;
     static final String LATE_CHUNK = "late_chunk";
 
-    private final FeatureConfig features;
+    private final FiberFeatures perFiber;
     private final int temporalWindows;
     private final int baselineWindows;
-    private transient FeatureExtractor extractor;
+    private transient java.util.Map<String, FeatureExtractor> extractors;
 
-    ChannelStitching(FeatureConfig features, int temporalWindows, int baselineWindows) {
-        this.features = features;
+    ChannelStitching(FiberFeatures perFiber, int temporalWindows, int baselineWindows) {
+        this.perFiber = perFiber;
         this.temporalWindows = temporalWindows;
         this.baselineWindows = baselineWindows;
     }
@@ -60,9 +61,13 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
         if (chunks.isEmpty()) {
             return out.iterator();
         }
-        if (extractor == null) {
-            extractor = new FeatureExtractor(features);
+        if (extractors == null) {
+            extractors = new java.util.HashMap<>();
         }
+        // silver's rules (applied before this stage) admit only registered fibers at their registered rate
+        FeatureConfig features = perFiber.forFiber(chunks.get(0).getFiberId());
+        FeatureExtractor extractor = extractors.computeIfAbsent(chunks.get(0).getFiberId(),
+                id -> new FeatureExtractor(features));
         String[] names = extractor.featureNames();
         int[] idx = TemporalIndexes.of(names);
         WindowStitcher stitcher;

@@ -25,13 +25,16 @@ public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<Stri
     static final String LATE_WINDOW = "late_window";
 
     private final int neighbors;
-    private final long watermarkSamples;
+    private final java.util.Map<String, Long> watermarkSamples;
     private final int powerIndex;
 
-    /** @param powerIndex position of total_power in the window features */
-    FiberFinalizer(int neighbors, long watermarkSamples, int powerIndex) {
+    /**
+     * @param watermarkSamples the watermark of each fiber in samples at its own rate
+     * @param powerIndex position of total_power in the window features (a rate-free feature: the same for every fiber)
+     */
+    FiberFinalizer(int neighbors, java.util.Map<String, Long> watermarkSamples, int powerIndex) {
         this.neighbors = neighbors;
-        this.watermarkSamples = watermarkSamples;
+        this.watermarkSamples = java.util.Map.copyOf(watermarkSamples);
         this.powerIndex = powerIndex;
     }
 
@@ -77,7 +80,7 @@ public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<Stri
         if (!windows) {
             return out.iterator();
         }
-        long cutoff = state.newest - watermarkSamples;
+        long cutoff = state.newest - watermarkSamples.get(fiber);
         SpatialContext spatial = new SpatialContext(neighbors);
         while (!state.pending.isEmpty() && state.pending.firstKey() <= cutoff) {
             Map.Entry<Long, TreeMap<Integer, double[]>> e = state.pending.pollFirstEntry();

@@ -10,6 +10,8 @@ import io.fosm.dsp.FeatureExtractor;
 import io.fosm.dsp.WindowStitcher;
 import io.fosm.lakehouse.Bronze;
 import io.fosm.lakehouse.Delta;
+import io.fosm.lakehouse.FiberFeatures;
+import io.fosm.lakehouse.FiberRoutes;
 import io.fosm.lakehouse.Gold;
 import io.fosm.lakehouse.Schemas;
 import io.fosm.lakehouse.Tables;
@@ -62,17 +64,21 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
     private final ModelWatch challenger;
     private final List<Consumer<BatchSummary>> hooks;
     private final String appId;
-    private final String[] names;
+    private final FiberFeatures perFiber;
+    private final FiberRoutes routes;
+    /** Window and hop of the incident tracker (one per stream: the first fiber's; equal in seconds by default). */
     private final FeatureConfig features;
 
-    StreamBatchWriter(FosmConfig config, ModelWatch champion, ModelWatch challenger, List<Consumer<BatchSummary>> hooks) {
+    StreamBatchWriter(FosmConfig config, ModelWatch champion, ModelWatch challenger, List<Consumer<BatchSummary>> hooks,
+                      FiberRoutes routes) {
         this.config = config;
         this.champion = champion;
         this.challenger = challenger;
         this.hooks = hooks;
         this.appId = "fosm-stream-" + UUID.nameUUIDFromBytes(config.stream().checkpoint().getBytes(StandardCharsets.UTF_8));
-        this.features = Gold.featureConfig(config.gold(), config.sampleRate());
-        this.names = FeatureExtractor.featureNames(features);
+        this.perFiber = FiberFeatures.of(config);
+        this.routes = routes;
+        this.features = perFiber.forFiber(config.fibers().keySet().iterator().next());
     }
 
     @Override
@@ -122,14 +128,18 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
 
     /** Window rows in gold's table layout (keys, DSP features, context features). */
     Dataset<Row> featureRows(Dataset<StreamRow> windows) {
-        StructType schema = Gold.windowSchema(names).add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
-        int windowSamples = features.windowSamples();
-        double fs = features.sampleRate();
+        StructType schema = Gold.windowSchema(perFiber).add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
+        FiberFeatures layout = perFiber;
         return windows.map((MapFunction<StreamRow, Row>) r -> {
-            Row w = Gold.windowRow(r.getFiberId(), r.getChannel(), r.getWindowStart(), windowSamples, fs,
-                    r.getFeatures(), new double[] {r.getSpatial()});
-            return w;
-        }, Encoders.row(schema)).select(Gold.tableOrder(names));
+            // the stream's window rows carry the fiber's DSP features then the temporal context: split them
+            FeatureConfig f = layout.forFiber(r.getFiberId());
+            int dsp = FeatureExtractor.featureNames(f).length;
+            double[] all = r.getFeatures();
+            double[] context = java.util.Arrays.copyOfRange(all, dsp, all.length + 1);
+            context[context.length - 1] = r.getSpatial();
+            return Gold.windowRow(r.getFiberId(), r.getChannel(), r.getWindowStart(), f.windowSamples(),
+                    f.sampleRate(), layout.toColumns(r.getFiberId(), java.util.Arrays.copyOf(all, dsp)), context);
+        }, Encoders.row(schema)).select(Gold.tableOrder(perFiber.columns()));
     }
 
     /** Champion (and shadow challenger) scores; without a champion the windows are kept, unscored. */
@@ -193,14 +203,15 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
 
     /** Dead-letter rows of the batch in the stream_dead_letter schema. */
     private Dataset<Row> deadLetters(Dataset<StreamRow> batch, Timestamp now, long batchId) {
-        double fs = features.sampleRate();
+        FiberFeatures layout = perFiber;
         return batch.filter((org.apache.spark.api.java.function.FilterFunction<StreamRow>)
                         r -> StreamRow.DEAD.equals(r.getKind()))
                 .map((MapFunction<StreamRow, Row>) r -> RowFactory.create(r.getReason(), r.getDetail(), r.getPayload(),
                         r.getSource(), r.getKafkaTopic(), r.getKafkaPartition(), r.getKafkaOffset(), r.getFiberId(),
                         r.getChannel(), r.getChunkStartMicros() == null ? null : Bronze.toTimestamp(r.getChunkStartMicros()),
                         r.getWindowStart() == null ? null
-                                : Bronze.toTimestamp(WindowStitcher.epochMicros(r.getWindowStart(), fs)),
+                                : Bronze.toTimestamp(WindowStitcher.epochMicros(r.getWindowStart(),
+                                        layout.forFiber(r.getFiberId()).sampleRate())),
                         batchId, now), Encoders.row(Schemas.STREAM_DEAD_LETTER));
     }
 
@@ -252,7 +263,7 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             rows.add(RowFactory.create(i.id(), i.status(), i.fiberId(), i.eventClass(), Bronze.toTimestamp(i.startMicros()),
                     Bronze.toTimestamp(i.endMicros()), i.channelMin(), i.channelMax(), i.channelMin() * spacing,
                     i.channelMax() * spacing, i.peakProbability(), i.peakChannel(), i.alertWindows(), i.modelVersion(),
-                    batchId, now));
+                    batchId, now, chainageOf(i)));
         }
         if (!rows.isEmpty()) {
             write(spark.createDataFrame(rows, Schemas.INCIDENTS), Tables.INCIDENTS, batchId);
@@ -261,6 +272,12 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                 new StructType().add(BATCH_ID, DataTypes.LongType, false).add(STATE, DataTypes.BinaryType, false));
         write(state, Tables.STREAM_INCIDENT_STATE, batchId);
         return out;
+    }
+
+    /** Chainage of an incident's peak channel along the pipeline (metres), null off the route. */
+    private Double chainageOf(IncidentTracker.Incident incident) {
+        double c = routes.chainageM(incident.fiberId(), incident.peakChannel());
+        return Double.isNaN(c) ? null : c;
     }
 
     /** The tracker as the last batch before {@code batchId} left it (a replayed batch sees the same state). */
@@ -285,7 +302,13 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
         if (!s.alertsTopic().isEmpty() && !incidents.isEmpty()) {
             Dataset<Row> rows = spark.read().format("delta").load(Tables.INCIDENTS.path(config))
                     .filter(col(BATCH_ID).equalTo(batchId));
-            rows.select(concat(col(INCIDENT_ID), lit("/"), col(STATUS)).as("key"), to_json(struct(col("*"))).as("value"))
+            // the alert says where along the pipeline, as operators do: "digging at km 3.214 (fiber demo)"
+            Column where = when(col(CHAINAGE_M).isNull(), lit("off route"))
+                    .otherwise(concat(lit("km "), format_number(col(CHAINAGE_M).divide(1000), 3)));
+            Column message = concat(col(EVENT_CLASS), lit(" at "), regexp_replace(where, ",", ""), lit(" (fiber "),
+                    col(FIBER_ID), lit(", "), col(STATUS), lit(")"));
+            rows.select(concat(col(INCIDENT_ID), lit("/"), col(STATUS)).as("key"),
+                            to_json(struct(col("*"), message.as("message"))).as("value"))
                     .write().format("kafka").options(kafkaProducerOptions()).option("topic", s.alertsTopic()).save();
         }
         if (!s.dlqTopic().isEmpty() && !noDead) {

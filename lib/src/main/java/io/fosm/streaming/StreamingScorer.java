@@ -1,9 +1,7 @@
 package io.fosm.streaming;
 
 import io.fosm.config.FosmConfig;
-import io.fosm.dsp.FeatureConfig;
-import io.fosm.dsp.FeatureExtractor;
-import io.fosm.lakehouse.Gold;
+import io.fosm.lakehouse.FiberFeatures;
 import io.fosm.models.Promotion;
 import io.fosm.registry.MlflowTracking;
 import io.fosm.registry.ModelRegistry;
@@ -44,10 +42,12 @@ public final class StreamingScorer {
 
     /** Builds the pipeline up to the rows the batch writer receives (windows with features, and dead letters). */
     public static Dataset<StreamRow> rows(Dataset<ChunkInput> chunks, FosmConfig config) {
-        FeatureConfig features = Gold.featureConfig(config.gold(), config.sampleRate());
-        String[] names = FeatureExtractor.featureNames(features);
-        int powerIndex = Arrays.asList(names).indexOf("total_power");
-        long watermarkSamples = Math.round(config.stream().watermarkSeconds() * config.sampleRate());
+        // the same per-fiber settings as gold: each fiber's windows and bands at its own rate
+        FiberFeatures features = FiberFeatures.of(config);
+        int powerIndex = Arrays.asList(features.modelColumns()).indexOf("total_power");
+        java.util.Map<String, Long> watermarkSamples = new java.util.HashMap<>();
+        config.fibers().values().forEach(f -> watermarkSamples.put(f.fiberId(),
+                Math.round(config.stream().watermarkSeconds() * f.sampleRate())));
         Dataset<StreamRow> windows = chunks
                 .groupByKey((MapFunction<ChunkInput, String>) ChunkInput::getKey, Encoders.STRING())
                 .flatMapGroupsWithState(new ChannelStitching(features, config.gold().temporalWindows(),
@@ -81,7 +81,8 @@ public final class StreamingScorer {
                 checkMillis, System::currentTimeMillis);
         ModelWatch challenger = config.stream().shadow() ? new ModelWatch(spark, registry, config.mlflow().modelName(),
                 Promotion.CHALLENGER, checkMillis, System::currentTimeMillis) : null;
-        StreamBatchWriter writer = new StreamBatchWriter(config, champion, challenger, new ArrayList<>(hooks));
+        StreamBatchWriter writer = new StreamBatchWriter(config, champion, challenger, new ArrayList<>(hooks),
+                io.fosm.lakehouse.FiberRoutes.load(spark, config));
         Dataset<ChunkInput> chunks = StreamSources.chunks(StreamSources.raw(spark, config), config);
         Trigger t = trigger != null ? trigger
                 : Trigger.ProcessingTime(Math.round(config.stream().triggerSeconds() * 1000));

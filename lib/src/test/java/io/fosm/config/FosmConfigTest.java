@@ -106,12 +106,42 @@ class FosmConfigTest {
     }
 
     @Test
-    void fibersOfOneLakehouseShareTheSampleRate() {
-        ConfigException e = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.sample_rate=500"));
-        assertTrue(e.getMessage().startsWith("Invalid fiber.demo.sample_rate (from --conf): every fiber of one"
-                + " lakehouse must share the sample rate of fiber fiber-1 (1000.0 Hz)"), e.getMessage());
+    void fibersMaySampleAtDifferentRatesWithTheirOwnBandsAndWindows() {
+        FosmConfig c = FosmConfig.local("fiber.demo.sample_rate=200", "fiber.demo.bands=1-10,10-50,50-100",
+                "fiber.demo.first_channel=-118", "fiber.demo.window_seconds=2", "fiber.demo.hop_seconds=1");
+        FiberSpec demo = c.fibers().get("demo");
+        assertEquals(200, demo.sampleRate());
+        assertEquals(-118, demo.firstChannel());
+        assertEquals(-118 + 64 - 1, demo.lastChannel());
+        assertEquals(List.of("1.0-10.0", "10.0-50.0", "50.0-100.0"),
+                demo.bands().stream().map(b -> b[0] + "-" + b[1]).toList());
+        assertEquals(2.0, demo.windowSeconds());
+        FiberSpec other = c.fibers().get("fiber-1");
+        assertEquals(1000, other.sampleRate(), "the other fiber keeps its rate");
+        assertEquals(5, other.bands().size(), "and gold.bands");
+        assertEquals(c.gold().windowSeconds(), other.windowSeconds());
         assertEquals(java.util.List.of("fiber-1", "demo"), java.util.List.copyOf(FosmConfig.local().fibers().keySet()),
                 "registry order is the order of the fibers key");
+    }
+
+    @Test
+    void aBandAboveAFibersNyquistFrequencyNamesTheFiberAndTheBand() {
+        ConfigException inherited = assertThrows(ConfigException.class,
+                () -> FosmConfig.local("fiber.demo.sample_rate=500"));
+        assertEquals("Invalid gold.bands (from conf/defaults.properties): band 200-500 Hz is above the Nyquist frequency"
+                + " 250 Hz of fiber demo (fiber.demo.sample_rate 500); expected bands ending at or below 250 Hz"
+                + " (give the fiber its own bands with fiber.demo.bands)",
+                inherited.getMessage());
+        ConfigException own = assertThrows(ConfigException.class,
+                () -> FosmConfig.local("fiber.demo.sample_rate=200", "fiber.demo.bands=1-10,50-120"));
+        assertEquals("Invalid fiber.demo.bands (from --conf): band 50-120 Hz is above the Nyquist frequency 100 Hz of"
+                + " fiber demo (fiber.demo.sample_rate 200); expected bands ending at or below 100 Hz", own.getMessage());
+        ConfigException shortWindow = assertThrows(ConfigException.class,
+                () -> FosmConfig.local("fiber.demo.window_seconds=0.05", "fiber.demo.hop_seconds=0.05"));
+        assertTrue(shortWindow.getMessage().startsWith("Invalid fiber.demo.window_seconds (from --conf): expected a"
+                + " window of at least 64 samples"), shortWindow.getMessage());
+        ConfigException first = assertThrows(ConfigException.class, () -> FosmConfig.local("fiber.demo.first_channel=x"));
+        assertTrue(first.getMessage().startsWith("Invalid fiber.demo.first_channel (from --conf)"), first.getMessage());
     }
 
     @Test

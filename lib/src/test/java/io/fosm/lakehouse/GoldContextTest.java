@@ -28,7 +28,9 @@ class GoldContextTest {
 
     @Test
     void javaContextEqualsTheSqlWindowFunctions() {
-        FosmConfig config = FosmConfig.local("gold.temporal_windows=3", "gold.baseline_windows=7", "gold.neighbor_channels=2");
+        // gold takes each fiber's settings from the registry: the second fiber is registered too
+        FosmConfig config = FosmConfig.local("gold.temporal_windows=3", "gold.baseline_windows=7", "gold.neighbor_channels=2",
+                "fibers=fiber-1,demo,other", "fiber.other.channels=4");
         List<Row> rows = new ArrayList<>();
         for (int ch = 0; ch < 7; ch++) {
             for (int s = 0; s < 14; s++) {
