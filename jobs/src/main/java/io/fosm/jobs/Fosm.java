@@ -31,6 +31,7 @@ public final class Fosm {
         score      score gold_features with the champion -> gold_predictions
         stream     streaming scorer: chunks -> features -> champion scores -> stream_scores, incidents
         drift      drift reports of a gold-like table against a reference (drift_reports, JSON, HTML, flag file)
+        evaluate   event-level evaluation of incidents against a ground-truth event log (scorecard, JSON, Delta)
                 summary    rows per table, quarantined rows by reason, a few feature rows
                 config     print the effective configuration
 
@@ -38,7 +39,7 @@ public final class Fosm {
             """ + JobArgs.USAGE;
 
     private static final List<String> COMMANDS = List.of("generate", "replay", "bronze", "silver", "gold", "train",
-            "promote", "rollback", "score", "drift", "stream", "summary", "config");
+            "promote", "rollback", "score", "drift", "stream", "evaluate", "summary", "config");
     private static final List<String> DATED = List.of("silver", "gold", "score");
 
     public static void main(String[] args) {
@@ -66,6 +67,7 @@ public final class Fosm {
                         : command.equals("replay") ? ReplayJob.usage()
                         : command.equals("stream") ? StreamJob.USAGE + JobArgs.USAGE
                         : command.equals("drift") ? DriftJob.USAGE + JobArgs.USAGE
+                        : command.equals("evaluate") ? EvaluateJob.USAGE + JobArgs.USAGE
                         : "usage: fosm " + command + " [options]\n" + JobArgs.USAGE);
                 return 0;
             }
@@ -82,6 +84,11 @@ public final class Fosm {
             if (command.equals("stream")) {
                 rest = new java.util.ArrayList<>(rest);
                 streamOptions = StreamJob.Options.take(rest);
+            }
+            EvaluateJob.Options evaluateOptions = null;
+            if (command.equals("evaluate")) {
+                rest = new java.util.ArrayList<>(rest);
+                evaluateOptions = EvaluateJob.Options.take(rest);
             }
             JobArgs jobArgs = JobArgs.parse(command, rest, env);
             if (jobArgs.date().isPresent() && !DATED.contains(command)) {
@@ -106,6 +113,7 @@ public final class Fosm {
                 case "promote" -> PromoteJob.promote(spark, config);
                 case "score" -> ScoreJob.run(spark, config, jobArgs.date());
                 case "stream" -> StreamJob.run(spark, config, streamOptions);
+                case "evaluate" -> EvaluateJob.run(spark, config, evaluateOptions);
                 default -> SummaryJob.run(spark, config);
             };
         } catch (ConfigException | IllegalArgumentException e) {

@@ -20,8 +20,14 @@ final class PromoteJob {
         ModelRegistry registry = MlflowTracking.connect(config.mlflow().trackingUri()).registry();
         PromotionGate gate = new PromotionGate(config.promote().metric(), config.promote().margin(),
                 config.promote().maxClassRegression());
+        // the event-level check needs the ground truth training labelled gold with
+        java.util.List<io.fosm.generate.GroundTruthEvent> events =
+                io.fosm.evaluation.EventEvaluations.trainingEvents(spark, config);
+        java.util.Optional<Promotion.EventCheck> check = events.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of((model, labels, version, range) -> io.fosm.evaluation.EventEvaluations
+                        .ofModel(config, model, labels, version, range, events).eventF1());
         Promotion.Outcome outcome = Promotion.promote(spark, registry, config.mlflow().modelName(),
-                spark.read().format("delta").load(Tables.GOLD_FEATURES.path(config)), gate);
+                spark.read().format("delta").load(Tables.GOLD_FEATURES.path(config)), gate, check);
         if (outcome.promoted()) {
             System.out.printf("promote: version %s is now the champion of %s (was %s): %s%n", outcome.challenger(),
                     config.mlflow().modelName(), outcome.champion().orElse("none"), outcome.reason());

@@ -1,5 +1,8 @@
 package io.fosm.models;
 
+import io.fosm.evaluation.EventEvaluations;
+import io.fosm.evaluation.EventScores;
+import io.fosm.generate.GroundTruthEvent;
 import static io.fosm.lakehouse.Columns.LABEL;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -39,12 +42,15 @@ public final class Training {
      * The outcome: the split and class counts, the Deequ report, and the models (empty when the gate refused).
      * {@code ambiguousLeftOut} counts the label_ambiguous windows of the evaluation range left out of the headline
      * metrics ({@code train.eval_collar}); {@code allWindowMetrics} then holds each model's metrics on every window of
-     * the evaluation range, ambiguous ones included (empty without the collar).
+     * the evaluation range, ambiguous ones included (empty without the collar). {@code eventScores} holds each
+     * model's event-level figures: every window of the evaluation range replayed through the stream's incident tracker
+     * and matched to the ground-truth events (empty when the labels path has no event log).
      */
     public record Result(TimeSplit split, long trainRows, long evalRows, Map<String, Long> trainClassCounts,
                          List<String> features, QualityReport report, List<Trainer.TrainedModel> models,
                          List<AnomalyDetectors.Result> anomalies, long goldVersion, long ambiguousLeftOut,
-                         Map<ModelKind, ClassificationMetrics> allWindowMetrics) {}
+                         Map<ModelKind, ClassificationMetrics> allWindowMetrics,
+                         Map<ModelKind, EventScores> eventScores) {}
 
     /**
      * The windows whose label a per-window classifier can be held to: gold's {@code label_ambiguous} is false, or
@@ -92,7 +98,7 @@ public final class Training {
                 config.sampleRate());
         if (!report.passed()) {
             return new Result(split, trainRows, evalRows, counts, features, report, List.of(), List.of(), goldVersion,
-                    ambiguousLeftOut, Map.of());
+                    ambiguousLeftOut, Map.of(), Map.of());
         }
         List<String> labels = List.copyOf(counts.keySet());
         FeatureSpace space = new FeatureSpace(features);
@@ -100,6 +106,8 @@ public final class Training {
         List<Trainer.TrainedModel> models = new ArrayList<>();
         Map<ModelKind, ClassificationMetrics> allWindows = new java.util.EnumMap<>(ModelKind.class);
         Dataset<Row> knownAll = evalAll.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
+        List<GroundTruthEvent> events = EventEvaluations.trainingEvents(spark, config);
+        Map<ModelKind, EventScores> eventScores = new java.util.EnumMap<>(ModelKind.class);
         for (ModelKind kind : options.models()) {
             Sessions.describe(spark, "fosm-train", "train: " + kind.modelName());
             Trainer.TrainedModel m = Trainer.fit(kind, weighted, eval, space, labels, options);
@@ -107,6 +115,11 @@ public final class Training {
             if (options.evalCollar()) {
                 Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " on every evaluation window");
                 allWindows.put(kind, ClassificationMetrics.evaluate(m.model(), knownAll, labels));
+            }
+            if (!events.isEmpty()) {
+                Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " event-level evaluation");
+                eventScores.put(kind, EventEvaluations.ofModel(config, m.model(), labels, kind.modelName(), evalAll,
+                        events));
             }
         }
         List<AnomalyDetectors.Result> anomalies = List.of();
@@ -119,6 +132,6 @@ public final class Training {
         eval.unpersist();
         evalAll.unpersist();
         return new Result(split, trainRows, evalRows, counts, features, report, List.copyOf(models), anomalies,
-                goldVersion, ambiguousLeftOut, Map.copyOf(allWindows));
+                goldVersion, ambiguousLeftOut, Map.copyOf(allWindows), Map.copyOf(eventScores));
     }
 }
