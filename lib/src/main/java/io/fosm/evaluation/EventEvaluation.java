@@ -27,12 +27,16 @@ import java.util.TreeMap;
  *       extent at that moment ({@link GroundTruthEvent#centerAt}, +- half width) plus {@code toleranceChannels}
  *       (so a moving event is matched along its track).</li>
  * </ul>
- * A hit with the same class is a <em>correct</em> hit. Counting (one-to-one, sed_eval style): correct hits are paired
+ * An incident that began more than the collar before the event's onset (an incident already open when the event
+ * started nearby, e.g. a leak a vehicle drives past) hits it but does not <em>announce</em> it. An announcing hit with
+ * the same class is a <em>correct</em> hit. Counting (one-to-one, sed_eval style): correct hits are paired
  * greedily, each event and each incident at most once, the pairs closest in onset first; TP = pairs, FP = incidents -
  * TP, FN = events - TP; precision = TP / incidents, recall = TP / events, F1 = 2TP / (2TP + FP + FN). A further
  * fragment of an event is therefore a false positive; {@code fragmentation} and {@code merges} describe the shape.
  *
- * <p>The <em>detection</em> of an event is its hitting incident (any class) detected first; localisation error at
+ * <p>An event is <em>detected</em> when an incident announces it; its <em>detection</em> is the announcing incident
+ * (any class) detected first; fragmentation counts its announcing incidents, merges count incidents hitting two or
+ * more events; localisation error at
  * detection, time to detect, the speed error and the confusion matrix use it. Localisation error over the incident
  * pools |track centre - true centre| over the detection's track points inside the event. A false alarm is an
  * incident that hits no event; the rate divides their count by the event-free fiber-time: the observed km x hours of
@@ -66,10 +70,13 @@ public final class EventEvaluation {
         inc.sort(Comparator.comparingLong(Incident::startMicros).thenComparing(Incident::id));
 
         boolean[][] hit = new boolean[ev.size()][inc.size()];
+        // a hit that began no earlier than the event's onset less the collar: only such an incident announced it
+        boolean[][] onset = new boolean[ev.size()][inc.size()];
         int[] hitsPerIncident = new int[inc.size()];
         for (int e = 0; e < ev.size(); e++) {
             for (int i = 0; i < inc.size(); i++) {
                 hit[e][i] = hits(inc.get(i), ev.get(e), s);
+                onset[e][i] = hit[e][i] && inc.get(i).startMicros() >= ev.get(e).startMicros() - s.collarMicros();
                 if (hit[e][i]) {
                     hitsPerIncident[i]++;
                 }
@@ -80,7 +87,7 @@ public final class EventEvaluation {
         List<int[]> correct = new ArrayList<>();
         for (int e = 0; e < ev.size(); e++) {
             for (int i = 0; i < inc.size(); i++) {
-                if (hit[e][i] && inc.get(i).eventClass().equals(ev.get(e).type().label())) {
+                if (onset[e][i] && inc.get(i).eventClass().equals(ev.get(e).type().label())) {
                     correct.add(new int[] {e, i});
                 }
             }
@@ -118,7 +125,7 @@ public final class EventEvaluation {
             int n = 0;
             boolean anyCorrect = false;
             for (int i = 0; i < inc.size(); i++) {
-                if (hit[e][i]) {
+                if (onset[e][i]) {
                     n++;
                     anyCorrect |= inc.get(i).eventClass().equals(truth);
                     if (first == null || inc.get(i).detectedMicros() < first.detectedMicros()) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -54,8 +55,10 @@ public final class EventEvaluations {
 
     /** Reads ground-truth event logs (a JSON-lines file or a folder of {@code *_events.jsonl}). */
     public static List<GroundTruthEvent> readEvents(SparkSession spark, String path) {
-        return events(spark.read().schema(Schemas.EVENT_LOG).option("pathGlobFilter", "*.jsonl")
-                .option("mode", "FAILFAST").json(path), path);
+        DataFrameReader reader = spark.read().schema(Schemas.EVENT_LOG).option("mode", "FAILFAST");
+        // a folder holds other logs too (e.g. the injected faults): only the event logs
+        boolean file = path.endsWith(".jsonl") || path.endsWith(".json");
+        return events((file ? reader : reader.option("pathGlobFilter", "*_events.jsonl")).json(path), path);
     }
 
     private static List<GroundTruthEvent> events(Dataset<Row> rows, String path) {

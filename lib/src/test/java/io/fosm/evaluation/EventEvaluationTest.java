@@ -162,6 +162,20 @@ class EventEvaluationTest {
     }
 
     @Test
+    void anIncidentOpenBeforeTheEventDoesNotAnnounceIt() {
+        // a leak incident at channel 40 since 0 s; a walker passes channel 40 at 20 s
+        GroundTruthEvent walk = event("e1", EventType.WALKING, 15, 25, 35, 45, 1, 1);
+        Incident leak = at("i", "walking", 0, 30, 40);
+        EventScores s = score(List.of(walk), List.of(leak));
+        assertEquals(0, s.detected(), "it started 15 s before the walker (collar 2 s)");
+        assertEquals(0, s.truePositives());
+        assertEquals(0, s.falseAlarms(), "it is on the event, so not a false alarm");
+        assertEquals(Map.of(EventEvaluation.MISSED, 1L), s.confusion().get("walking"));
+        Incident fresh = at("j", "walking", 14, 30, 40);
+        assertEquals(1, score(List.of(walk), List.of(fresh)).truePositives(), "1 s before the onset: inside the collar");
+    }
+
+    @Test
     void falseAlarmsAreCountedPerEventFreeKmHour() {
         GroundTruthEvent leak = event("e1", EventType.LEAK, 100, 110, 50, 50, 1.5, 0);
         EventScores s = score(List.of(leak), List.of(at("fa", "digging", 1000, 1010, 10)));
