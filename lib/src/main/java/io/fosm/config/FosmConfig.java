@@ -41,7 +41,8 @@ public record FosmConfig(
      * decision, and the evaluation's collar and location tolerance ({@code stream.alert.*}, {@code evaluate.*}).
      */
     public record Incidents(int openN, int closeAfter, int gateChannels, double minClassConfidence,
-                            double unknownAnomalyFraction, double collarSeconds, double toleranceChannels)
+                            double unknownAnomalyFraction, double movingMinChannels, List<String> stationaryClasses,
+                            double collarSeconds, double toleranceChannels)
             implements Serializable {}
 
     /**
@@ -225,7 +226,9 @@ public record FosmConfig(
         }
         Incidents incidents = new Incidents(openN, (int) r.longAtLeast("stream.alert.close_after", 1),
                 (int) r.longAtLeast("stream.alert.gate_channels", 0), r.fraction("stream.alert.min_class_confidence"),
-                r.fraction("stream.alert.unknown_anomaly_fraction"), r.nonNegative("evaluate.collar_seconds"),
+                r.fraction("stream.alert.unknown_anomaly_fraction"), r.nonNegative("stream.alert.moving_min_channels"),
+                blankToEmpty(src.raw("stream.alert.stationary_classes")).isEmpty() ? List.of()
+                        : r.list("stream.alert.stationary_classes"), r.nonNegative("evaluate.collar_seconds"),
                 r.nonNegative("evaluate.tolerance_channels"));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),

@@ -23,9 +23,10 @@ import java.util.TreeMap;
  * <ul>
  *   <li>time: the incident's span overlaps the event's span widened by the collar on both sides (onset/offset
  *       collar, as in sed_eval's event-based scoring), and</li>
- *   <li>location: at one of its track points inside that widened span, the incident's centre lies within the event's
- *       extent at that moment ({@link GroundTruthEvent#centerAt}, +- half width) plus {@code toleranceChannels}
- *       (so a moving event is matched along its track).</li>
+ *   <li>location: at least half of its track points inside that widened span lie within the event's extent at
+ *       their moment ({@link GroundTruthEvent#centerAt}, +- half width) plus {@code toleranceChannels}: a moving
+ *       event is matched along its track, and a track that only passes an event (a vehicle driving past a leak) does
+ *       not hit it.</li>
  * </ul>
  * An incident that began more than the collar before the event's onset (an incident already open when the event
  * started nearby, e.g. a leak a vehicle drives past) hits it but does not <em>announce</em> it. An announcing hit with
@@ -218,12 +219,18 @@ public final class EventEvaluation {
             double hi = Math.max(e.centerChannelStart(), e.centerChannelEnd()) + reach;
             return i.channelMax() >= lo && i.channelMin() <= hi;
         }
+        int during = 0;
+        int near = 0;
         for (int k = 0; k < times.length; k++) {
-            if (times[k] >= from && times[k] <= to && Math.abs(centres[k] - e.centerAt(times[k])) <= reach) {
-                return true;
+            if (times[k] >= from && times[k] <= to) {
+                during++;
+                if (Math.abs(centres[k] - e.centerAt(times[k])) <= reach) {
+                    near++;
+                }
             }
         }
-        return false;
+        // on the event for at least half of their common time: a vehicle driving past a leak does not hit the leak
+        return near > 0 && 2 * near >= during;
     }
 
     private static double freeKmHours(List<GroundTruthEvent> events, List<Observed> observed,

@@ -36,7 +36,8 @@ public final class IncidentRows {
         return new IncidentTracker.Settings(s.alertThreshold(), s.alertK(), i.openN(), i.closeAfter(),
                 s.alertGroupChannels(), i.gateChannels(), i.minClassConfidence(), i.unknownAnomalyFraction(),
                 WindowStitcher.epochMicros(features.hopSamples(), features.sampleRate()),
-                WindowStitcher.epochMicros(features.windowSamples(), features.sampleRate()));
+                WindowStitcher.epochMicros(features.windowSamples(), features.sampleRate()), i.movingMinChannels(),
+                java.util.Set.copyOf(i.stationaryClasses()));
     }
 
     /** One incident state as a row of Schemas.INCIDENTS. */

@@ -17,11 +17,14 @@ import java.util.TreeMap;
  * <p>Per final window start of a fiber (in increasing order):
  * <ol>
  *   <li>A channel is <em>active</em> when its event score (1 - P(background)) exceeds {@code threshold}. Active
- *       channels no more than {@code groupChannels} apart form one <em>detection</em> (class-agnostic: a window whose
- *       argmax flips between two classes does not split the event).</li>
+ *       channels of the same most probable class, with at most {@code groupChannels} channels between them, form
+ *       one <em>detection</em>.</li>
  *   <li>Each detection joins the nearest track whose predicted extent (its last extent moved by its velocity, widened
  *       by {@code gateChannels}) it overlaps; otherwise it starts a tentative track. So a stationary event merges
- *       across adjacent channels and short gaps, and a moving one is followed from channel to channel.</li>
+ *       across adjacent channels and short gaps, and a moving one is followed from channel to channel. A detection
+ *       of another class than the track's joins it only when it lies on the track's own channels (a window whose
+ *       argmax flipped does not split the event), and only when no track of its class is as close; next to the
+ *       track it is another event (a vehicle passing a leak).</li>
  *   <li>Hysteresis: a tentative track opens an incident once it was detected in {@code openK} of the last
  *       {@code openN} windows; an open incident closes after {@code closeAfter} windows without a detection (a
  *       missing window counts as quiet); a tentative track that cannot reach k of n any more is dropped.</li>
@@ -30,7 +33,9 @@ import java.util.TreeMap;
  *       below {@code minClassConfidence} and at least {@code unknownAnomalyFraction} of the cells were flagged by the
  *       anomaly detectors, the class is {@link #UNKNOWN_EVENT}.</li>
  *   <li>Motion: a least-squares line through the track's (time, centre channel) points gives the velocity in
- *       channels per second; the caller converts it to m/s through {@link IncidentLocation}.</li>
+ *       channels per second; the caller converts it to m/s through {@link IncidentLocation}. A track whose line has
+ *       travelled {@code movingMinChannels} or more is moving, and its class is chosen among the classes that move
+ *       (not {@code stationaryClasses}).</li>
  * </ol>
  * State is kept per fiber and encoded by {@link IncidentStateCodec} (versioned, no Java serialisation).
  */
@@ -55,10 +60,21 @@ public final class IncidentTracker {
      * @param unknownAnomalyFraction anomalous share of the cells that makes an unsure incident "unknown_event"
      * @param hopMicros              the window hop
      * @param windowMicros           the window length
+     * @param movingMinChannels      a track whose fitted line travels at least this many channels is moving, and a
+     *                               moving track is never given a stationary class (0 = off)
+     * @param stationaryClasses      the classes that do not move (e.g. leak, digging)
      */
     public record Settings(double threshold, int openK, int openN, int closeAfter, int groupChannels,
                            int gateChannels, double minClassConfidence, double unknownAnomalyFraction,
-                           long hopMicros, long windowMicros) {
+                           long hopMicros, long windowMicros, double movingMinChannels,
+                           java.util.Set<String> stationaryClasses) {
+        /** Settings without the motion rule (tests, callers that do not use it). */
+        public Settings(double threshold, int openK, int openN, int closeAfter, int groupChannels, int gateChannels,
+                        double minClassConfidence, double unknownAnomalyFraction, long hopMicros, long windowMicros) {
+            this(threshold, openK, openN, closeAfter, groupChannels, gateChannels, minClassConfidence,
+                    unknownAnomalyFraction, hopMicros, windowMicros, 0, java.util.Set.of());
+        }
+
         public Settings {
             if (openK < 1 || openN < openK) {
                 throw new IllegalArgumentException("Cannot track incidents: open after k of n windows needs "
@@ -187,7 +203,8 @@ public final class IncidentTracker {
     }
 
     /** A detection: a run of active channels of one window. */
-    private record Detection(int min, int max, double centre, double peak, int peakChannel, List<Cell> cells) {}
+    private record Detection(int min, int max, double centre, double peak, int peakChannel, List<Cell> cells,
+                             int dominant) {}
 
     /**
      * Processes the final window start {@code windowStart} of {@code fiber}: {@code active} holds its channels whose
@@ -214,6 +231,7 @@ public final class IncidentTracker {
         for (Detection d : detections) {
             Track best = null;
             double bestDistance = Double.MAX_VALUE;
+            String detectionClass = d.dominant() < 0 ? null : classes.get(d.dominant());
             for (Track t : state.tracks) {
                 double shift = t.velocity * (mid - t.times.get(t.times.size() - 1));
                 double lo = t.lastMin + shift - settings.gateChannels();
@@ -222,6 +240,15 @@ public final class IncidentTracker {
                     continue;
                 }
                 double distance = Math.abs(d.centre() - (t.centre() + shift)) - (t.open ? 0.5 : 0);
+                if (detectionClass != null && t.eventClass != null && !detectionClass.equals(t.eventClass)) {
+                    // another class next to a track is another event (a vehicle passing a leak), unless it lies on
+                    // the track's own channels (a window whose argmax flipped): then it joins, as a last resort
+                    boolean onTrack = d.max() >= t.lastMin + shift - 1 && d.min() <= t.lastMax + shift + 1;
+                    if (!onTrack) {
+                        continue;
+                    }
+                    distance += settings.gateChannels() + 1;
+                }
                 if (distance < bestDistance) {
                     best = t;
                     bestDistance = distance;
@@ -340,11 +367,24 @@ public final class IncidentTracker {
         t.changed = t.changed || t.open || !Objects.equals(previous, t.eventClass);
     }
 
+    /** Whether the track's fitted line has travelled at least movingMinChannels since its first point. */
+    private boolean moving(Track t) {
+        if (settings.movingMinChannels() <= 0 || t.times.size() < 3) {
+            return false;
+        }
+        double span = t.times.get(t.times.size() - 1) - t.times.get(0);
+        return Math.abs(t.velocity * span) >= settings.movingMinChannels();
+    }
+
     private void decideClass(Track t) {
         double total = 0;
         String best = null;
         double bestSum = -1;
+        boolean moving = moving(t);
         for (Map.Entry<String, Double> e : t.classSums.entrySet()) {
+            if (moving && settings.stationaryClasses().contains(e.getKey())) {
+                continue; // a leak or a dig does not travel along the fiber
+            }
             total += e.getValue();
             if (e.getValue() > bestSum) {
                 best = e.getKey();
@@ -420,17 +460,32 @@ public final class IncidentTracker {
         active.sort(Comparator.comparingInt(Cell::channel));
         List<Detection> out = new ArrayList<>();
         List<Cell> run = new ArrayList<>();
+        int runClass = -2;
         for (Cell c : active) {
-            if (!run.isEmpty() && c.channel() - run.get(run.size() - 1).channel() > settings.groupChannels() + 1) {
+            int dominant = dominant(c, bg);
+            if (!run.isEmpty() && (c.channel() - run.get(run.size() - 1).channel() > settings.groupChannels() + 1
+                    || dominant != runClass)) {
                 out.add(detection(run, bg));
                 run = new ArrayList<>();
             }
+            runClass = dominant;
             run.add(c);
         }
         if (!run.isEmpty()) {
             out.add(detection(run, bg));
         }
         return out;
+    }
+
+    /** The most probable event class of a cell (index), -1 when it has none. */
+    private static int dominant(Cell c, int bg) {
+        int best = -1;
+        for (int k = 0; k < c.probabilities().length; k++) {
+            if (k != bg && (best < 0 || c.probabilities()[k] > c.probabilities()[best])) {
+                best = k;
+            }
+        }
+        return best;
     }
 
     private static Detection detection(List<Cell> run, int bg) {
@@ -448,7 +503,7 @@ public final class IncidentTracker {
             }
         }
         return new Detection(run.get(0).channel(), run.get(run.size() - 1).channel(), w > 0 ? wc / w
-                : run.get(0).channel(), peak, peakChannel, Collections.unmodifiableList(run));
+                : run.get(0).channel(), peak, peakChannel, Collections.unmodifiableList(run), dominant(run.get(0), bg));
     }
 
     /** Open incidents of every fiber (snapshots), oldest first. */

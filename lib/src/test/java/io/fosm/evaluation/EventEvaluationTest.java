@@ -163,16 +163,26 @@ class EventEvaluationTest {
 
     @Test
     void anIncidentOpenBeforeTheEventDoesNotAnnounceIt() {
-        // a leak incident at channel 40 since 0 s; a walker passes channel 40 at 20 s
+        // a walker from channel 35 to 45 between 15 and 25 s; an incident following the same line since 5 s
         GroundTruthEvent walk = event("e1", EventType.WALKING, 15, 25, 35, 45, 1, 1);
-        Incident leak = at("i", "walking", 0, 30, 40);
-        EventScores s = score(List.of(walk), List.of(leak));
-        assertEquals(0, s.detected(), "it started 15 s before the walker (collar 2 s)");
+        Incident early = track("i", "walking", 5, 25, 25, 1);
+        EventScores s = score(List.of(walk), List.of(early));
+        assertEquals(0, s.detected(), "it started 10 s before the walker (collar 2 s)");
         assertEquals(0, s.truePositives());
         assertEquals(0, s.falseAlarms(), "it is on the event, so not a false alarm");
         assertEquals(Map.of(EventEvaluation.MISSED, 1L), s.confusion().get("walking"));
-        Incident fresh = at("j", "walking", 14, 30, 40);
+        Incident fresh = track("j", "walking", 14, 25, 34, 1);
         assertEquals(1, score(List.of(walk), List.of(fresh)).truePositives(), "1 s before the onset: inside the collar");
+    }
+
+    @Test
+    void aTrackThatOnlyPassesAnEventDoesNotHitIt() {
+        // a leak at channel 40 for 20 s; a vehicle track crosses channel 40 at 10 s, 10 channels/s
+        GroundTruthEvent leak = event("e1", EventType.LEAK, 0, 20, 40, 40, 1, 0);
+        Incident vehicle = track("v", "vehicle", 6, 14, 0, 10);
+        EventScores s = score(List.of(leak), List.of(vehicle));
+        assertEquals(0, s.detected(), "one of its 8 points is near the leak");
+        assertEquals(1, s.falseAlarms());
     }
 
     @Test
