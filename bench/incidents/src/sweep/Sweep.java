@@ -37,7 +37,7 @@ public class Sweep {
                 FosmConfig cfg = FosmConfig.local("lakehouse.root=" + root, "stream.alert.k=" + kv.get("k"),
                         "stream.alert.n=" + kv.get("n"), "stream.alert.close_after=" + kv.get("m"),
                         "stream.alert.group_channels=" + kv.get("g"), "stream.alert.gate_channels=" + kv.get("gate"),
-                        "stream.alert.threshold=" + kv.get("t"), "stream.alert.moving_min_channels=" + kv.getOrDefault("mv", "8"));
+                        "stream.alert.threshold=" + kv.get("t"), "stream.alert.moving_min_channels=" + kv.getOrDefault("mv", "0"), "stream.alert.split_class_share=" + kv.getOrDefault("sp", "0.9"));
                 EventScores s = EventEvaluations.ofScores(cfg, scored, events);
                 System.out.println(c + " | " + line(s));
                 if (System.getenv("FULL") != null) {

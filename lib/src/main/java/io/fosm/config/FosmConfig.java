@@ -42,6 +42,7 @@ public record FosmConfig(
      */
     public record Incidents(int openN, int closeAfter, int gateChannels, double minClassConfidence,
                             double unknownAnomalyFraction, double movingMinChannels, List<String> stationaryClasses,
+                            double splitClassShare,
                             double collarSeconds, double toleranceChannels)
             implements Serializable {}
 
@@ -228,7 +229,8 @@ public record FosmConfig(
                 (int) r.longAtLeast("stream.alert.gate_channels", 0), r.fraction("stream.alert.min_class_confidence"),
                 r.fraction("stream.alert.unknown_anomaly_fraction"), r.nonNegative("stream.alert.moving_min_channels"),
                 blankToEmpty(src.raw("stream.alert.stationary_classes")).isEmpty() ? List.of()
-                        : r.list("stream.alert.stationary_classes"), r.nonNegative("evaluate.collar_seconds"),
+                        : r.list("stream.alert.stationary_classes"), r.nonNegative("stream.alert.split_class_share"),
+                r.nonNegative("evaluate.collar_seconds"),
                 r.nonNegative("evaluate.tolerance_channels"));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),

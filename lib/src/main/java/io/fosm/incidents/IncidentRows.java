@@ -37,7 +37,7 @@ public final class IncidentRows {
                 s.alertGroupChannels(), i.gateChannels(), i.minClassConfidence(), i.unknownAnomalyFraction(),
                 WindowStitcher.epochMicros(features.hopSamples(), features.sampleRate()),
                 WindowStitcher.epochMicros(features.windowSamples(), features.sampleRate()), i.movingMinChannels(),
-                java.util.Set.copyOf(i.stationaryClasses()));
+                java.util.Set.copyOf(i.stationaryClasses()), i.splitClassShare());
     }
 
     /** One incident state as a row of Schemas.INCIDENTS. */

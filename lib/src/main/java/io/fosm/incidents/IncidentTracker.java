@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * <p>Per final window start of a fiber (in increasing order):
  * <ol>
  *   <li>A channel is <em>active</em> when its event score (1 - P(background)) exceeds {@code threshold}. Active
- *       channels of the same most probable class, with at most {@code groupChannels} channels between them, form
- *       one <em>detection</em>.</li>
+ *       channels with at most {@code groupChannels} channels between them form one <em>detection</em>, split where
+ *       the most probable class changes between two channels that are both confident of their class
+ *       ({@code splitClassShare}: two events side by side, not a classifier unsure at an event's fringe).</li>
  *   <li>Each detection joins the nearest track whose predicted extent (its last extent moved by its velocity, widened
  *       by {@code gateChannels}) it overlaps; otherwise it starts a tentative track. So a stationary event merges
  *       across adjacent channels and short gaps, and a moving one is followed from channel to channel. A detection
@@ -63,16 +64,19 @@ public final class IncidentTracker {
      * @param movingMinChannels      a track whose fitted line travels at least this many channels is moving, and a
      *                               moving track is never given a stationary class (0 = off)
      * @param stationaryClasses      the classes that do not move (e.g. leak, digging)
+     * @param splitClassShare        neighbouring active channels are split into two detections where their most
+     *                               probable class changes and both hold at least this share of their event score
+     *                               (confident classes: two events side by side); above 1 never
      */
     public record Settings(double threshold, int openK, int openN, int closeAfter, int groupChannels,
                            int gateChannels, double minClassConfidence, double unknownAnomalyFraction,
                            long hopMicros, long windowMicros, double movingMinChannels,
-                           java.util.Set<String> stationaryClasses) {
+                           java.util.Set<String> stationaryClasses, double splitClassShare) {
         /** Settings without the motion rule (tests, callers that do not use it). */
         public Settings(double threshold, int openK, int openN, int closeAfter, int groupChannels, int gateChannels,
                         double minClassConfidence, double unknownAnomalyFraction, long hopMicros, long windowMicros) {
             this(threshold, openK, openN, closeAfter, groupChannels, gateChannels, minClassConfidence,
-                    unknownAnomalyFraction, hopMicros, windowMicros, 0, java.util.Set.of());
+                    unknownAnomalyFraction, hopMicros, windowMicros, 0, java.util.Set.of(), 0.9);
         }
 
         public Settings {
@@ -461,20 +465,29 @@ public final class IncidentTracker {
         List<Detection> out = new ArrayList<>();
         List<Cell> run = new ArrayList<>();
         int runClass = -2;
+        boolean runSure = false;
         for (Cell c : active) {
             int dominant = dominant(c, bg);
+            boolean sure = share(c, dominant, bg) >= settings.splitClassShare();
             if (!run.isEmpty() && (c.channel() - run.get(run.size() - 1).channel() > settings.groupChannels() + 1
-                    || dominant != runClass)) {
+                    || (dominant != runClass && sure && runSure))) {
                 out.add(detection(run, bg));
                 run = new ArrayList<>();
             }
             runClass = dominant;
+            runSure = sure;
             run.add(c);
         }
         if (!run.isEmpty()) {
             out.add(detection(run, bg));
         }
         return out;
+    }
+
+    /** The share of a cell's event score its class {@code k} holds. */
+    private static double share(Cell c, int k, int bg) {
+        double score = eventScore(c, bg);
+        return k < 0 || score <= 0 ? 0 : c.probabilities()[k] / score;
     }
 
     /** The most probable event class of a cell (index), -1 when it has none. */
