@@ -76,7 +76,7 @@ public final class IncidentTracker {
         public Settings(double threshold, int openK, int openN, int closeAfter, int groupChannels, int gateChannels,
                         double minClassConfidence, double unknownAnomalyFraction, long hopMicros, long windowMicros) {
             this(threshold, openK, openN, closeAfter, groupChannels, gateChannels, minClassConfidence,
-                    unknownAnomalyFraction, hopMicros, windowMicros, 0, java.util.Set.of(), 0.9);
+                    unknownAnomalyFraction, hopMicros, windowMicros, 0, java.util.Set.of(), 2);
         }
 
         public Settings {

@@ -161,6 +161,28 @@ class IncidentTrackerTest {
     }
 
     @Test
+    void aConfidentVehiclePassingALeakIsAnotherIncident() {
+        // a leak on 30-31 all along; a vehicle from channel 10 upwards, 2 channels per window, until it touches the leak
+        java.util.function.IntFunction<List<Cell>> at = w -> {
+            List<Cell> c = new ArrayList<>(cells("leak", 0.95, 30, 31));
+            int v = 10 + 2 * w;
+            if (v + 1 < 30) {
+                c.addAll(cells("vehicle", 0.95, v, v + 1));
+            }
+            return c;
+        };
+        IncidentTracker split = new IncidentTracker(new IncidentTracker.Settings(0.5, 3, 4, 3, 1, 2, 0.5, 0.5, HOP,
+                WINDOW, 0, java.util.Set.of(), 0.9));
+        List<Incident> both = IncidentRows.latest(run(split, 12, at));
+        assertEquals(List.of("leak", "vehicle"), both.stream().map(Incident::eventClass).sorted().toList(),
+                "confident classes side by side are two events: " + both);
+        Incident vehicle = both.stream().filter(i -> i.eventClass().equals("vehicle")).findFirst().orElseThrow();
+        assertEquals(4.0, vehicle.velocityChannelsPerSecond(), 1e-6);
+        Incident leak = both.stream().filter(i -> i.eventClass().equals("leak")).findFirst().orElseThrow();
+        assertEquals(30, leak.channelMin(), "the vehicle never joined the leak");
+    }
+
+    @Test
     void windowsOfAnotherFiberAndReplayedWindowsAreIndependent() {
         IncidentTracker t = tracker();
         run(t, 3, w -> cells("leak", 0.9, 3));
