@@ -144,6 +144,9 @@ demo: venv build mlflow-up kafka-up
 	    --fault-rate 0.01 --drift all --drift-onset 100 2>&1 | grep -v ' WARN '; \
 	  wait $$stream || { tail -30 $(DEMO_DIR)/stream.log; exit 1; }; \
 	  grep -E '^stream: (drift|stopped|Prometheus)' $(DEMO_DIR)/stream.log || true; \
+	  echo "== scorecard: the stream's incidents against the replay's ground-truth events (docs/incidents.md)"; \
+	  bin/fosm evaluate --events $(DEMO_DIR)/replay/events/demo_replay_events.jsonl \
+	    --json $(DEMO_DIR)/scorecard.json; \
 	  echo "== summary"; bin/fosm summary; \
 	  echo "demo done in $$(( $$(date +%s) - t0 )) s; lakehouse at $(DEMO_LAKE)"; \
 	  echo "MLflow UI: $(MLFLOW_URI); Kafka at 127.0.0.1:9092 (both still running: make mlflow-down kafka-down)"

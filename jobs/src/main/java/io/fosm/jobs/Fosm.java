@@ -54,7 +54,7 @@ public final class Fosm implements Callable<Integer> {
         cl.addSubcommand("replay", new ReplayCommand(env));
         for (Class<?> job : new Class<?>[] {JobCommands.Bronze.class, JobCommands.Silver.class, JobCommands.Gold.class,
             JobCommands.Train.class, JobCommands.Promote.class, JobCommands.Rollback.class, JobCommands.Score.class,
-            JobCommands.Stream.class, JobCommands.Drift.class, JobCommands.Summary.class, JobCommands.Config.class}) {
+            JobCommands.Stream.class, JobCommands.Drift.class, JobCommands.Evaluate.class, JobCommands.Summary.class, JobCommands.Config.class}) {
             cl.addSubcommand(job);
         }
         // after the subcommands: picocli applies these settings to the commands present when they are set

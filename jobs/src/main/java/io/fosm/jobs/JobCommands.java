@@ -216,6 +216,31 @@ final class JobCommands {
         }
     }
 
+    @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Event-level evaluation of incidents against a ground-truth event log: prints the scorecard,"
+                + " appends the figures to event_evaluation and optionally writes the JSON report (docs/incidents.md)."})
+    static final class Evaluate extends SparkJob {
+        @Option(names = "--events", paramLabel = "PATH", converter = Cli.NonEmpty.class,
+                description = "ground-truth event log: a JSON-lines file or a folder of *_events.jsonl (default:"
+                        + " labels.path)")
+        String events;
+
+        @Option(names = "--source", paramLabel = "TABLE", converter = EvaluateJob.Source.class,
+                description = "incidents (default): the stream's incidents over the stretch stream_scores covers;"
+                        + " stream_scores or gold_predictions: its windows replayed through the incident tracker")
+        String source = "incidents";
+
+        @Option(names = "--json", paramLabel = "FILE",
+                description = "also write the report (every figure, the confusion matrix) to FILE")
+        java.nio.file.Path json;
+
+        @Override
+        int run(SparkSession spark, FosmConfig config) {
+            return EvaluateJob.run(spark, config, new EvaluateJob.Options(Optional.ofNullable(events), source,
+                    Optional.ofNullable(json)));
+        }
+    }
+
     @Command(name = "summary", mixinStandardHelpOptions = true,
             description = "Rows per table, quarantined rows by reason, a few feature rows, incidents, drift windows.")
     static final class Summary extends SparkJob {

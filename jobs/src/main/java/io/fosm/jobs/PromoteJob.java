@@ -26,7 +26,14 @@ final class PromoteJob {
         Delta.Pinned gold = Delta.pinnedInput(spark, config, Tables.GOLD_FEATURES, java.util.Optional.empty(), "promote",
                 "gold");
         System.out.println("promote: evaluating on " + gold.describe());
-        Promotion.Outcome outcome = Promotion.promote(spark, registry, config.mlflow().modelName(), gold.rows(), gate);
+        // the event-level check needs the ground truth training labelled gold with
+        java.util.List<io.fosm.generate.GroundTruthEvent> events =
+                io.fosm.evaluation.EventEvaluations.trainingEvents(spark, config);
+        java.util.Optional<Promotion.EventCheck> check = events.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of((model, labels, version, range) -> io.fosm.evaluation.EventEvaluations
+                        .ofModel(config, model, labels, version, range, events).eventF1());
+        Promotion.Outcome outcome = Promotion.promote(spark, registry, config.mlflow().modelName(), gold.rows(), gate,
+                check);
         if (outcome.promoted()) {
             System.out.printf("promote: version %s is now the champion of %s (was %s): %s%n", outcome.challenger(),
                     config.mlflow().modelName(), outcome.champion().orElse("none"), outcome.reason());

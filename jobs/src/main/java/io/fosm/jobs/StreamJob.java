@@ -33,7 +33,7 @@ final class StreamJob {
         long[] totals = new long[3];
         Consumer<StreamBatchWriter.BatchSummary> print = s -> {
             totals[0] += s.windows();
-            totals[1] += s.incidents().stream().filter(i -> i.status().equals("open")).count();
+            totals[1] += s.opened().size();
             s.deadLettersByReason().forEach((k, v) -> dead.merge(k, v, Long::sum));
             System.out.printf("stream: batch %d: %d windows scored (model %s), %d dead letters %s, %d incident changes%n",
                     s.batchId(), s.windows(), s.championVersion().orElse("none"),
@@ -60,8 +60,7 @@ final class StreamJob {
         return s -> {
             metrics.recordLatencies(s.scored(), Columns.WINDOW_END, s.scoredAt().toInstant());
             s.deadLettersByReason().forEach(metrics::recordDeadLetters);
-            s.incidents().stream().filter(i -> i.status().equals("open"))
-                    .forEach(i -> metrics.recordIncidents(i.eventClass(), 1));
+            s.opened().forEach(i -> metrics.recordIncidents(i.eventClass(), 1));
         };
     }
 

@@ -57,10 +57,12 @@ final class SummaryJob {
                 }
             }
             if (table == Tables.INCIDENTS) {
-                System.out.println("    incidents opened (where: chainage of the peak channel along the pipeline):");
-                System.out.println(df.filter(col(STATUS).equalTo("open")).orderBy(START_TIME)
-                        .select(col(INCIDENT_ID), col(EVENT_CLASS), col(FIBER_ID), km(df).as("where"),
-                                col(LOCATION_START_M), col(LOCATION_END_M), col(START_TIME), col(PEAK_PROBABILITY))
+                System.out.println("    incidents, latest state of each (where: chainage of the peak channel along the"
+                        + " pipeline; location in metres along the fiber):");
+                System.out.println(io.fosm.incidents.IncidentRows.latest(df).orderBy(START_TIME)
+                        .select(col(INCIDENT_ID), col(STATUS), col(EVENT_CLASS), col(FIBER_ID), km(df).as("where"),
+                                col(LOCATION_M), col(LOCATION_START_M), col(LOCATION_END_M), col(SPEED_MPS),
+                                col(DIRECTION), col(START_TIME), col(END_TIME), col(CLASS_CONFIDENCE))
                         .showString(20, 0, false));
             }
             if (table == Tables.DRIFT_REPORTS) {

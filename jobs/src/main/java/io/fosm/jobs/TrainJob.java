@@ -2,6 +2,7 @@ package io.fosm.jobs;
 
 import io.fosm.cli.ExitCode;
 import io.fosm.config.FosmConfig;
+import io.fosm.evaluation.EventScores;
 import io.fosm.models.AnomalyDetectors;
 import io.fosm.models.ClassificationMetrics;
 import io.fosm.models.Promotion;
@@ -50,14 +51,21 @@ final class TrainJob {
 
         System.out.println("\nleaderboard (evaluation range " + result.split().evalStart() + " .. "
                 + result.split().dataEnd() + "):");
-        System.out.printf("  %-24s %9s %9s %9s %9s %8s %14s%n", "model", "macro-F1", "accuracy", "ROC-AUC", "PR-AUC",
-                "train s", "all-windows F1");
+        System.out.printf("  %-24s %9s %9s %9s %9s %8s %14s %9s %10s%n", "model", "macro-F1", "accuracy", "ROC-AUC",
+                "PR-AUC", "train s", "all-windows F1", "event F1", "inc/event");
         result.models().stream().sorted(Comparator.comparingDouble(m -> -m.metrics().macroF1())).forEach(m -> {
             ClassificationMetrics all = result.allWindowMetrics().get(m.kind());
-            System.out.printf(Locale.ROOT, "  %-24s %9.4f %9.4f %9.4f %9.4f %8.1f %14s%n", m.kind().modelName(),
+            EventScores ev = result.eventScores().get(m.kind());
+            System.out.printf(Locale.ROOT, "  %-24s %9.4f %9.4f %9.4f %9.4f %8.1f %14s %9s %10s%n", m.kind().modelName(),
                     m.metrics().macroF1(), m.metrics().accuracy(), m.metrics().rocAuc(), m.metrics().prAuc(),
-                    m.trainSeconds(), all == null ? "-" : String.format(Locale.ROOT, "%.4f", all.macroF1()));
+                    m.trainSeconds(), all == null ? "-" : String.format(Locale.ROOT, "%.4f", all.macroF1()),
+                    ev == null ? "-" : String.format(Locale.ROOT, "%.4f", ev.eventF1()),
+                    ev == null ? "-" : String.format(Locale.ROOT, "%.2f", ev.incidentsPerDetectedEvent()));
         });
+        if (!result.eventScores().isEmpty()) {
+            System.out.println("  (event F1 and incidents per detected event: every evaluation window replayed through "
+                    + "the stream's incident tracker, matched to the ground-truth events; docs/incidents.md)");
+        }
         if (result.ambiguousLeftOut() > 0) {
             System.out.println("  (macro-F1 and accuracy leave out label_ambiguous windows; all-windows F1 includes them)");
         }

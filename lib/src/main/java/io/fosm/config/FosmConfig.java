@@ -32,7 +32,19 @@ public record FosmConfig(
         Map<String, String> kafkaOptions,
         Stream stream,
         Drift drift,
-        S3 s3) implements Serializable {
+        S3 s3,
+        Incidents incidents) implements Serializable {
+
+    /**
+     * Incidents as tracks and their event-level evaluation (io.fosm.incidents, io.fosm.evaluation): the k-of-n
+     * window of {@code stream.alert.k}, the quiet windows that close an incident, the gate of a track, the class
+     * decision, and the evaluation's collar and location tolerance ({@code stream.alert.*}, {@code evaluate.*}).
+     */
+    public record Incidents(int openN, int closeAfter, int gateChannels, double minClassConfidence,
+                            double unknownAnomalyFraction, double movingMinChannels, List<String> stationaryClasses,
+                            double splitClassShare,
+                            double collarSeconds, double toleranceChannels)
+            implements Serializable {}
 
     /**
      * Drift detection ({@code drift.*}, docs/drift.md): the reference profile's bins and sample size, the report
@@ -212,12 +224,24 @@ public record FosmConfig(
         }
         S3 s3 = new S3(endpoint == null || endpoint.isBlank() ? Optional.empty() : Optional.of(endpoint.trim()),
                 r.bool("s3.path_style_access"));
+        int openN = (int) r.longAtLeast("stream.alert.n", 1);
+        if (openN < stream.alertK()) {
+            throw r.fail("stream.alert.n", src.raw("stream.alert.n"), "an integer >= stream.alert.k ("
+                    + stream.alertK() + ")");
+        }
+        Incidents incidents = new Incidents(openN, (int) r.longAtLeast("stream.alert.close_after", 1),
+                (int) r.longAtLeast("stream.alert.gate_channels", 0), r.fraction("stream.alert.min_class_confidence"),
+                r.fraction("stream.alert.unknown_anomaly_fraction"), r.nonNegative("stream.alert.moving_min_channels"),
+                blankToEmpty(src.raw("stream.alert.stationary_classes")).isEmpty() ? List.of()
+                        : r.list("stream.alert.stationary_classes"), r.nonNegative("stream.alert.split_class_share"),
+                r.nonNegative("evaluate.collar_seconds"),
+                r.nonNegative("evaluate.tolerance_channels"));
         String master = src.raw("spark.master");
         return new FosmConfig(profile, root, absolute(r.nonEmpty("landing.path")), absolute(r.nonEmpty("labels.path")),
                 master == null || master.isBlank() ? Optional.empty() : Optional.of(master),
                 (int) r.longAtLeast("spark.shuffle_partitions", 1), r.positive("record.chunk_seconds"),
                 java.util.Collections.unmodifiableMap(fibers), silver, gold, mlflow, train, promote, metrics,
-                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)), stream, drift, s3);
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(kafkaOptions)), stream, drift, s3, incidents);
     }
 
     private static Drift drift(Reader r) {

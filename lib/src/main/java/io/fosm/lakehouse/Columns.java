@@ -107,6 +107,24 @@ public final class Columns {
     public static final String ALERT_WINDOWS = "alert_windows";
     public static final String UPDATED_AT = "updated_at";
     public static final String STATE = "state";
+    // incidents as tracks (io.fosm.incidents) and the event-level evaluation (io.fosm.evaluation)
+    public static final String CLASS_CONFIDENCE = "class_confidence";
+    public static final String DETECTED_TIME = "detected_time";
+    public static final String POSITION_CHANNEL = "position_channel";
+    public static final String LOCATION_M = "location_m";
+    public static final String DETECTED_LOCATION_M = "detected_location_m";
+    public static final String DETECTED_CHANNEL = "detected_position_channel";
+    public static final String VELOCITY_CHANNELS_PER_S = "velocity_channels_per_s";
+    public static final String DIRECTION = "direction";
+    public static final String ALERT_CELLS = "alert_cells";
+    public static final String ANOMALOUS_FRACTION = "anomalous_fraction";
+    public static final String UPDATE_SEQ = "update_seq";
+    public static final String TRACK_TIMES = "track_times";
+    public static final String TRACK_CHANNELS = "track_channels";
+    public static final String EVALUATION_ID = "evaluation_id";
+    public static final String EVALUATED_AT = "evaluated_at";
+    public static final String METRIC = "metric";
+    public static final String DETAIL_JSON = "detail_json";
 
     // drift: reference profiles and reports
     public static final String RUN_ID = "run_id";

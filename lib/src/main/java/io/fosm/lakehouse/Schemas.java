@@ -114,26 +114,59 @@ public final class Schemas {
             field(BATCH_ID, DataTypes.LongType, false),
             field(DEAD_LETTERED_AT, DataTypes.TimestampType, false)});
 
-    /** incidents: an append-only log, one row when an incident opens and one when it closes (same incident_id). */
+    /**
+     * incidents: an append-only log of incident states (io.fosm.incidents.IncidentTracker). Each micro-batch appends
+     * the state after the batch of every incident it opened, changed or closed; {@code update_seq} grows with every
+     * change of an incident, so its current state is its row with the highest update_seq
+     * ({@code io.fosm.incidents.IncidentRows#latest}). Locations in metres come from io.fosm.incidents.IncidentLocation.
+     */
     public static final StructType INCIDENTS = new StructType(new StructField[] {
             field(INCIDENT_ID, DataTypes.StringType, false),
             field(STATUS, DataTypes.StringType, false),
             field(FIBER_ID, DataTypes.StringType, false),
             field(EVENT_CLASS, DataTypes.StringType, false),
+            field(CLASS_CONFIDENCE, DataTypes.DoubleType, false),
             field(START_TIME, DataTypes.TimestampType, false),
+            field(DETECTED_TIME, DataTypes.TimestampType, false),
             field(END_TIME, DataTypes.TimestampType, false),
             field(CHANNEL_MIN, DataTypes.IntegerType, false),
             field(CHANNEL_MAX, DataTypes.IntegerType, false),
             field(LOCATION_START_M, DataTypes.DoubleType, false),
             field(LOCATION_END_M, DataTypes.DoubleType, false),
+            field(POSITION_CHANNEL, DataTypes.DoubleType, false),
+            field(LOCATION_M, DataTypes.DoubleType, false),
+            field(DETECTED_LOCATION_M, DataTypes.DoubleType, false),
+            field(DETECTED_CHANNEL, DataTypes.DoubleType, false),
+            field(VELOCITY_CHANNELS_PER_S, DataTypes.DoubleType, false),
+            field(SPEED_MPS, DataTypes.DoubleType, false),
+            field(DIRECTION, DataTypes.StringType, false),
             field(PEAK_PROBABILITY, DataTypes.DoubleType, false),
             field(PEAK_CHANNEL, DataTypes.IntegerType, false),
             field(ALERT_WINDOWS, DataTypes.LongType, false),
+            field(ALERT_CELLS, DataTypes.LongType, false),
+            field(ANOMALOUS_FRACTION, DataTypes.DoubleType, false),
             field(MODEL_VERSION, DataTypes.StringType, true),
+            field(UPDATE_SEQ, DataTypes.LongType, false),
+            field(TRACK_TIMES, DataTypes.createArrayType(DataTypes.TimestampType, false), false),
+            field(TRACK_CHANNELS, DataTypes.createArrayType(DataTypes.DoubleType, false), false),
             field(BATCH_ID, DataTypes.LongType, false),
             field(UPDATED_AT, DataTypes.TimestampType, false),
             // chainage of the peak channel along the pipeline (FiberRoutes); null off the route
             field(CHAINAGE_M, DataTypes.DoubleType, true)});
+
+    /**
+     * event_evaluation: one row per figure of an event-level evaluation (io.fosm.evaluation.EventEvaluation); the
+     * whole report (confusion matrix included) as JSON on every row of the evaluation.
+     */
+    public static final StructType EVENT_EVALUATION = new StructType(new StructField[] {
+            field(EVALUATION_ID, DataTypes.StringType, false),
+            field(SOURCE, DataTypes.StringType, false),
+            field(MODEL_NAME, DataTypes.StringType, true),
+            field(MODEL_VERSION, DataTypes.StringType, true),
+            field(METRIC, DataTypes.StringType, false),
+            field(VALUE, DataTypes.DoubleType, true),
+            field(DETAIL_JSON, DataTypes.StringType, false),
+            field(EVALUATED_AT, DataTypes.TimestampType, false)});
 
     /**
      * {@code drift_reference}: one row per model version and profiled column (kind feature, prediction or quality):

@@ -22,10 +22,12 @@ public enum Tables {
     STREAM_SCORES("stream_scores", "stream/scores"),
     /** Records and windows the stream could not use, with the reason and the raw payload. */
     STREAM_DEAD_LETTER("stream_dead_letter", "stream/dead_letter"),
-    /** Incidents raised by the stream: one row when an incident opens and one when it closes. */
+    /** Incidents raised by the stream: a log of incident states, the latest (highest update_seq) wins. */
     INCIDENTS("incidents", "stream/incidents"),
     /** The incident tracker's state after each micro-batch (internal, read back on replay and restart). */
     STREAM_INCIDENT_STATE("stream_incident_state", "stream/_incident_state"),
+    /** Event-level evaluations ({@code fosm evaluate}): one row per figure. */
+    EVENT_EVALUATION("event_evaluation", "evaluation/events"),
     /** Reference profiles of trained models (per feature quantile bins, a sample), for drift detection. */
     DRIFT_REFERENCE("drift_reference", "drift/reference"),
     /** Drift statistics per report window and feature ({@code fosm drift}, the streaming job). */

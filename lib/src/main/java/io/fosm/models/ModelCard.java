@@ -55,6 +55,9 @@ public final class ModelCard {
                 label, pc.precision(), pc.recall(), pc.f1(), pc.support())));
         v.put("per_class_rows", strip(rows));
         v.put("confusion", e.confusionText());
+        var events = training.eventScores().get(m.kind());
+        v.put("event_level", events == null ? "no ground-truth event log under labels.path: not evaluated\n"
+                : events.scorecard());
         StringBuilder params = new StringBuilder();
         m.params().forEach((k, val) -> params.append("- ").append(k).append(" = ").append(val).append('\n'));
         v.put("parameters", strip(params));

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.ml.PipelineModel;
@@ -48,9 +49,27 @@ public final class Promotion {
     public record Outcome(boolean promoted, String reason, Optional<String> champion, String challenger,
                           PromotionGate.Decision decision) {}
 
+    /**
+     * The event-based F1 of a model on a range of gold windows (io.fosm.evaluation: replayed through the incident
+     * tracker, matched to the ground-truth events).
+     */
+    @FunctionalInterface
+    public interface EventCheck {
+        double eventF1(PipelineModel model, List<String> labels, String version, Dataset<Row> range);
+    }
+
     /** Promotes the challenger if the gate allows; otherwise changes nothing. */
     public static Outcome promote(SparkSession spark, ModelRegistry registry, String modelName, Dataset<Row> gold,
                                   PromotionGate gate) {
+        return promote(spark, registry, modelName, gold, gate, Optional.empty());
+    }
+
+    /**
+     * Promotes the challenger if the gate allows and, with {@code events}, its event-based F1 on every window of its
+     * evaluation range does not fall below the champion's on the same range; otherwise changes nothing.
+     */
+    public static Outcome promote(SparkSession spark, ModelRegistry registry, String modelName, Dataset<Row> gold,
+                                  PromotionGate gate, Optional<EventCheck> events) {
         Optional<RegistryTransition.Intent> recovered = RegistryTransition.recover(registry, modelName);
         if (recovered.isPresent() && recovered.get().op().equals(RegistryTransition.PROMOTE)) {
             // the rerun of an interrupted promotion: it is complete now, do not start another
@@ -70,6 +89,9 @@ public final class Promotion {
             Map<String, Double> challengerMetrics = evaluate(spark, registry, challenger, range);
             Optional<Map<String, Double>> championMetrics = champion.map(c -> evaluate(spark, registry, c, range));
             PromotionGate.Decision decision = gate.decide(challengerMetrics, championMetrics);
+            if (decision.promote() && events.isPresent() && champion.isPresent()) {
+                decision = eventGate(spark, registry, gold, challenger, champion.get(), events.get(), decision);
+            }
             if (decision.promote()) {
                 List<String> history = history(registry, modelName);
                 champion.ifPresent(c -> history.add(c.version()));
@@ -82,6 +104,30 @@ public final class Promotion {
                     challenger.version(), decision);
         } finally {
             range.unpersist();
+        }
+    }
+
+    /** Refuses a challenger whose event-based F1 is below the champion's on every window of its evaluation range. */
+    private static PromotionGate.Decision eventGate(SparkSession spark, ModelRegistry registry, Dataset<Row> gold,
+                                                    ModelVersion challenger, ModelVersion champion, EventCheck events,
+                                                    PromotionGate.Decision decision) {
+        Dataset<Row> every = everyWindow(gold, challenger).cache();
+        try {
+            double mine = events.eventF1(load(spark, registry, challenger), classes(challenger), challenger.version(),
+                    every);
+            double theirs = events.eventF1(load(spark, registry, champion), classes(champion), champion.version(),
+                    every);
+            if (!Double.isNaN(theirs) && (Double.isNaN(mine) || mine < theirs - 1e-9)) {
+                return new PromotionGate.Decision(false, String.format(Locale.ROOT,
+                        "event-based F1 %.4f regresses from the champion's %.4f on the same range (%s)", mine, theirs,
+                        decision.reason()), decision.challengerScore(), decision.championScore(),
+                        decision.classF1Change());
+            }
+            return new PromotionGate.Decision(true, decision.reason() + String.format(Locale.ROOT,
+                    "; event-based F1 %.4f (champion %.4f)", mine, theirs), decision.challengerScore(),
+                    decision.championScore(), decision.classF1Change());
+        } finally {
+            every.unpersist();
         }
     }
 
@@ -127,6 +173,14 @@ public final class Promotion {
     }
 
     private static Dataset<Row> evaluationRange(Dataset<Row> gold, ModelVersion challenger) {
+        Dataset<Row> range = everyWindow(gold, challenger);
+        // both versions are judged on the windows the challenger was evaluated on
+        return Boolean.parseBoolean(challenger.tags().getOrDefault(EVAL_COLLAR_TAG, "false"))
+                ? Training.clearlyLabelled(range) : range;
+    }
+
+    /** Every labelled window of the challenger's evaluation range (events are judged on all of them). */
+    private static Dataset<Row> everyWindow(Dataset<Row> gold, ModelVersion challenger) {
         String start = challenger.tags().get(EVAL_START_TAG);
         String end = challenger.tags().get(EVAL_END_TAG);
         if (start == null || end == null) {
@@ -136,9 +190,7 @@ public final class Promotion {
         Dataset<Row> range = gold.filter(col(LABEL).isNotNull()
                 .and(col(WINDOW_START).geq(lit(Timestamp.from(Instant.parse(start)))))
                 .and(col(WINDOW_END).leq(lit(Timestamp.from(Instant.parse(end))))));
-        // both versions are judged on the windows the challenger was evaluated on
-        return Boolean.parseBoolean(challenger.tags().getOrDefault(EVAL_COLLAR_TAG, "false"))
-                ? Training.clearlyLabelled(range) : range;
+        return range;
     }
 
     private static List<String> history(ModelRegistry registry, String modelName) {

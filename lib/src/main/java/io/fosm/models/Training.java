@@ -1,5 +1,8 @@
 package io.fosm.models;
 
+import io.fosm.evaluation.EventEvaluations;
+import io.fosm.evaluation.EventScores;
+import io.fosm.generate.GroundTruthEvent;
 import static io.fosm.lakehouse.Columns.LABEL;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -39,12 +42,15 @@ public final class Training {
      * The outcome: the split and class counts, the Deequ report, and the models (empty when the gate refused).
      * {@code ambiguousLeftOut} counts the label_ambiguous windows of the evaluation range left out of the headline
      * metrics ({@code train.eval_collar}); {@code allWindowMetrics} then holds each model's metrics on every window of
-     * the evaluation range, ambiguous ones included (empty without the collar).
+     * the evaluation range, ambiguous ones included (empty without the collar). {@code eventScores} holds each
+     * model's event-level figures: every window of the evaluation range replayed through the stream's incident tracker
+     * and matched to the ground-truth events (empty when the labels path has no event log).
      */
     public record Result(TimeSplit split, long trainRows, long evalRows, Map<String, Long> trainClassCounts,
                          List<String> features, QualityReport report, List<Trainer.TrainedModel> models,
                          List<AnomalyDetectors.Result> anomalies, long goldVersion, long ambiguousLeftOut,
-                         Map<ModelKind, ClassificationMetrics> allWindowMetrics) {}
+                         Map<ModelKind, ClassificationMetrics> allWindowMetrics,
+                         Map<ModelKind, EventScores> eventScores) {}
 
     /**
      * The windows whose label a per-window classifier can be held to: gold's {@code label_ambiguous} is false, or
@@ -77,10 +83,11 @@ public final class Training {
                          QualityReport report, List<String> features, List<String> labels) {
 
         /** A {@link Result} of this training holding only {@code model} (e.g. for its model card). */
-        public Result resultOf(Trainer.TrainedModel model, ClassificationMetrics allWindows) {
+        public Result resultOf(Trainer.TrainedModel model, ClassificationMetrics allWindows, EventScores events) {
             return new Result(split, trainRows, evalRows, trainClassCounts, features, report, List.of(model),
                     List.of(), goldVersion, ambiguousLeftOut,
-                    allWindows == null ? Map.of() : Map.of(model.kind(), allWindows));
+                    allWindows == null ? Map.of() : Map.of(model.kind(), allWindows),
+                    events == null ? Map.of() : Map.of(model.kind(), events));
         }
     }
 
@@ -93,7 +100,8 @@ public final class Training {
     public interface Observer {
         default void starting(String step, Context context) {}
 
-        default void trained(Trainer.TrainedModel model, ClassificationMetrics allWindows) {}
+        /** {@code allWindows} is null without the collar, {@code events} null without a ground-truth event log. */
+        default void trained(Trainer.TrainedModel model, ClassificationMetrics allWindows, EventScores events) {}
 
         default void anomaliesTrained(List<AnomalyDetectors.Result> results) {}
 
@@ -136,7 +144,7 @@ public final class Training {
                 config.fibers().values().stream().mapToDouble(f -> f.sampleRate()).max().orElse(1000));
         if (!report.passed()) {
             return new Result(split, trainRows, evalRows, counts, features, report, List.of(), List.of(), goldVersion,
-                    ambiguousLeftOut, Map.of());
+                    ambiguousLeftOut, Map.of(), Map.of());
         }
         List<String> labels = List.copyOf(counts.keySet());
         Context context = new Context(split, Tables.GOLD_FEATURES.path(config), goldVersion, gold.count(), trainRows,
@@ -146,6 +154,8 @@ public final class Training {
         List<Trainer.TrainedModel> models = new ArrayList<>();
         Map<ModelKind, ClassificationMetrics> allWindows = new java.util.EnumMap<>(ModelKind.class);
         Dataset<Row> knownAll = evalAll.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
+        List<GroundTruthEvent> events = EventEvaluations.trainingEvents(spark, config);
+        Map<ModelKind, EventScores> eventScores = new java.util.EnumMap<>(ModelKind.class);
         for (ModelKind kind : options.models()) {
             Sessions.describe(spark, "fosm-train", "train: " + kind.modelName());
             observer.starting(kind.modelName(), context);
@@ -158,7 +168,14 @@ public final class Training {
                     all = ClassificationMetrics.evaluate(m.model(), knownAll, labels);
                     allWindows.put(kind, all);
                 }
-                observer.trained(m, all);
+                EventScores scores = null;
+                if (!events.isEmpty()) {
+                    // every evaluation window replayed through the stream's incident tracker
+                    Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " event-level evaluation");
+                    scores = EventEvaluations.ofModel(config, m.model(), labels, kind.modelName(), evalAll, events);
+                    eventScores.put(kind, scores);
+                }
+                observer.trained(m, all, scores);
             } catch (RuntimeException e) {
                 observer.failed(kind.modelName(), e);
                 throw e;
@@ -181,6 +198,6 @@ public final class Training {
         eval.unpersist();
         evalAll.unpersist();
         return new Result(split, trainRows, evalRows, counts, features, report, List.copyOf(models), anomalies,
-                goldVersion, ambiguousLeftOut, Map.copyOf(allWindows));
+                goldVersion, ambiguousLeftOut, Map.copyOf(allWindows), Map.copyOf(eventScores));
     }
 }

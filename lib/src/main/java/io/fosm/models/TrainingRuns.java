@@ -2,6 +2,7 @@ package io.fosm.models;
 
 import io.fosm.config.FosmConfig;
 import io.fosm.drift.ReferenceProfile;
+import io.fosm.evaluation.EventScores;
 import io.fosm.reliability.FaultPoints;
 import io.fosm.registry.MlflowTracking;
 import io.fosm.registry.ModelVersion;
@@ -179,7 +180,7 @@ public final class TrainingRuns {
         }
 
         @Override
-        public void trained(Trainer.TrainedModel m, ClassificationMetrics all) {
+        public void trained(Trainer.TrainedModel m, ClassificationMetrics all, EventScores events) {
             String name = m.kind().modelName();
             RunHandle run = open.get(name);
             try {
@@ -193,7 +194,18 @@ public final class TrainingRuns {
                 }
                 metrics.put("ambiguous_windows_left_out", (double) context.ambiguousLeftOut());
                 context.trainClassCounts().forEach((c, n) -> metrics.put("train_windows_" + c, (double) n));
+                if (events != null) {
+                    // a figure with nothing to measure (NaN) is left out rather than logged as NaN
+                    events.metrics().forEach((k, val) -> {
+                        if (!val.isNaN()) {
+                            metrics.put(k, val);
+                        }
+                    });
+                }
                 run.logMetrics(metrics);
+                if (events != null) {
+                    run.logText(events.toJson(), "evaluation/event_level.json");
+                }
                 double[] loss = XgboostModels.trainLossPerRound(m.model().stages()[m.model().stages().length - 1]);
                 if (loss.length > 0) {
                     run.logMetricHistory("train_mlogloss", loss);
@@ -209,7 +221,7 @@ public final class TrainingRuns {
                 }
                 run.logText(context.report().render(), "quality/deequ_training_set.txt");
                 run.logText(m.metrics().confusionText(), "evaluation/confusion_matrix.txt");
-                run.logText(ModelCard.render(m, context.resultOf(m, all), tags), "model_card.md");
+                run.logText(ModelCard.render(m, context.resultOf(m, all, events), tags), "model_card.md");
                 ModelFlavors.log(run, m.model(), m.labels(), MODEL_PATH, spark.version());
                 run.end(true);
                 open.remove(name);

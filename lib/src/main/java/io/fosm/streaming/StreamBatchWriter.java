@@ -8,6 +8,9 @@ import io.fosm.config.FosmConfig;
 import io.fosm.dsp.FeatureConfig;
 import io.fosm.dsp.FeatureExtractor;
 import io.fosm.dsp.WindowStitcher;
+import io.fosm.incidents.IncidentRows;
+import io.fosm.incidents.IncidentTracker;
+import io.fosm.incidents.ScoredWindowReplay;
 import io.fosm.lakehouse.Bronze;
 import io.fosm.lakehouse.Delta;
 import io.fosm.lakehouse.FiberFeatures;
@@ -47,8 +50,9 @@ import org.apache.spark.sql.types.StructType;
  * writer) and {@code txnVersion} = the batch id: when Spark replays a batch after a crash, Delta skips the writes
  * that already committed. The incident tracker's state is read as of the previous batch and written with the same
  * transaction id, so a replayed batch computes the same incidents. Kafka topics (alerts, dead letters) are written
- * at least once: a crash between the Kafka write and the batch commit repeats the messages, which carry a stable key
- * ({@code incident_id} + status) for consumers to deduplicate.
+ * at least once: a crash between the Kafka write and the batch commit repeats the messages; alerts are keyed by
+ * {@code incident_id} and carry {@code update_seq}, so a consumer (or a compacted topic) keeps each incident's latest
+ * state and a repeat changes nothing.
  */
 public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>, Long> {
     private static final long serialVersionUID = 1L;
@@ -57,7 +61,7 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
     public record BatchSummary(long batchId, long windows, Map<String, Long> deadLettersByReason,
                                List<IncidentTracker.Incident> incidents, Optional<String> championVersion,
                                Optional<Timestamp> minWindowEnd, Optional<Timestamp> maxWindowEnd, Timestamp scoredAt,
-                               Dataset<Row> scored) {}
+                               Dataset<Row> scored, List<IncidentTracker.Incident> opened) {}
 
     private final FosmConfig config;
     private final ModelWatch champion;
@@ -107,13 +111,16 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                 write(dead, Tables.STREAM_DEAD_LETTER, batchId);
             }
 
-            List<IncidentTracker.Incident> incidents = range.getLong(0) == 0 ? List.of()
+            List<IncidentTracker.Incident> updates = range.getLong(0) == 0 ? List.of()
                     : incidents(spark, scored, model, batchId, now);
+            List<IncidentTracker.Incident> incidents = IncidentRows.latest(updates);
+            // an incident's first state (update_seq 1) is its opening
+            List<IncidentTracker.Incident> opened = updates.stream().filter(i -> i.updateSeq() == 1).toList();
             publish(spark, dead, deadByReason.isEmpty(), incidents, batchId);
 
             BatchSummary summary = new BatchSummary(batchId, range.getLong(0), deadByReason, incidents,
                     model.map(m -> m.version().version()), Optional.ofNullable(range.getTimestamp(1)),
-                    Optional.ofNullable(range.getTimestamp(2)), now, scored);
+                    Optional.ofNullable(range.getTimestamp(2)), now, scored, opened);
             for (Consumer<BatchSummary> hook : hooks) {
                 hook.accept(summary);
             }
@@ -224,46 +231,19 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                 .save(table.path(config));
     }
 
-    /** Runs the incident tracker over the batch's final window starts, fiber by fiber, in time order. */
+    /**
+     * Runs the incident tracker (state as the previous batch left it) over the batch's final windows and appends the
+     * state after the batch of every incident that changed (the latest state of each incident wins: update_seq);
+     * returns every state the tracker produced, in order.
+     */
     private List<IncidentTracker.Incident> incidents(SparkSession spark, Dataset<Row> scored,
                                                      Optional<ModelWatch.Loaded> model, long batchId, Timestamp now) {
-        Map<String, TreeMap<Long, List<IncidentTracker.Cell>>> byFiber = new TreeMap<>();
-        for (Row r : scored.select(col(FIBER_ID), unix_micros(col(WINDOW_START))).distinct().collectAsList()) {
-            byFiber.computeIfAbsent(r.getString(0), f -> new TreeMap<>()).put(r.getLong(1), new ArrayList<>());
-        }
-        if (byFiber.isEmpty()) {
-            return List.of();
-        }
-        double threshold = config.stream().alertThreshold();
-        if (model.isPresent()) {
-            // only cells above the threshold reach the driver: alerts are rare by design
-            Dataset<Row> cells = scored.select(col(FIBER_ID), unix_micros(col(WINDOW_START)).as("ws"), col(CHANNEL),
-                            split(col(CLASSES), ",").as("_classes"), posexplode(col(Scoring.PROBABILITIES)))
-                    .filter(col("col").gt(threshold))
-                    .select(col(FIBER_ID), col("ws"), col(CHANNEL), element_at(col("_classes"), col("pos").plus(1)).as("cls"),
-                            col("col"))
-                    .filter(col("cls").notEqual(lit(BACKGROUND)));
-            for (Row r : cells.collectAsList()) {
-                byFiber.get(r.getString(0)).get(r.getLong(1))
-                        .add(new IncidentTracker.Cell(r.getInt(2), r.getString(3), r.getDouble(4)));
-            }
-        }
         IncidentTracker tracker = loadTracker(spark, batchId);
-        String version = model.map(m -> m.version().version()).orElse(null);
-        List<IncidentTracker.Incident> out = new ArrayList<>();
-        for (Map.Entry<String, TreeMap<Long, List<IncidentTracker.Cell>>> f : byFiber.entrySet()) {
-            for (Map.Entry<Long, List<IncidentTracker.Cell>> w : f.getValue().entrySet()) {
-                out.addAll(tracker.advance(f.getKey(), w.getKey(), w.getValue(), version));
-            }
-        }
+        // without a model the windows carry no probabilities: no cell is active, but time still closes incidents
+        List<IncidentTracker.Incident> out = ScoredWindowReplay.replay(scored, tracker);
         List<Row> rows = new ArrayList<>();
-        for (IncidentTracker.Incident i : out) {
-            FiberSpec fiber = config.fibers().get(i.fiberId());
-            double spacing = fiber == null ? Double.NaN : fiber.spacingM();
-            rows.add(RowFactory.create(i.id(), i.status(), i.fiberId(), i.eventClass(), Bronze.toTimestamp(i.startMicros()),
-                    Bronze.toTimestamp(i.endMicros()), i.channelMin(), i.channelMax(), i.channelMin() * spacing,
-                    i.channelMax() * spacing, i.peakProbability(), i.peakChannel(), i.alertWindows(), i.modelVersion(),
-                    batchId, now, chainageOf(i)));
+        for (IncidentTracker.Incident i : IncidentRows.latest(out)) {
+            rows.add(IncidentRows.toRow(i, config.fibers().get(i.fiberId()), batchId, now, chainageOf(i)));
         }
         if (!rows.isEmpty()) {
             write(spark.createDataFrame(rows, Schemas.INCIDENTS), Tables.INCIDENTS, batchId);
@@ -276,23 +256,22 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
 
     /** Chainage of an incident's peak channel along the pipeline (metres), null off the route. */
     private Double chainageOf(IncidentTracker.Incident incident) {
-        double c = routes.chainageM(incident.fiberId(), incident.peakChannel());
+        // where the incident is now: a moving one's current position along its track
+        double c = routes.chainageM(incident.fiberId(), (int) Math.round(incident.positionChannel()));
         return Double.isNaN(c) ? null : c;
     }
 
     /** The tracker as the last batch before {@code batchId} left it (a replayed batch sees the same state). */
     private IncidentTracker loadTracker(SparkSession spark, long batchId) {
         String path = Tables.STREAM_INCIDENT_STATE.path(config);
-        IncidentTracker.Settings settings = new IncidentTracker.Settings(config.stream().alertThreshold(),
-                config.stream().alertK(), config.stream().alertGroupChannels(),
-                WindowStitcher.epochMicros(features.hopSamples(), features.sampleRate()),
-                WindowStitcher.epochMicros(features.windowSamples(), features.sampleRate()));
+        IncidentTracker.Settings settings = IncidentRows.settings(config);
         if (!Delta.exists(spark, path)) {
             return new IncidentTracker(settings);
         }
         List<Row> last = spark.read().format("delta").load(path).filter(col(BATCH_ID).lt(batchId))
                 .orderBy(col(BATCH_ID).desc()).limit(1).collectAsList();
-        return last.isEmpty() ? new IncidentTracker(settings) : IncidentTracker.fromBytes((byte[]) last.get(0).get(1));
+        return last.isEmpty() ? new IncidentTracker(settings)
+                : IncidentTracker.fromBytes((byte[]) last.get(0).get(1), settings);
     }
 
     /** Incidents to the alerts topic and dead letters to the DLQ topic, when configured (JSON, keyed). */
@@ -302,13 +281,13 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
         if (!s.alertsTopic().isEmpty() && !incidents.isEmpty()) {
             Dataset<Row> rows = spark.read().format("delta").load(Tables.INCIDENTS.path(config))
                     .filter(col(BATCH_ID).equalTo(batchId));
-            // the alert says where along the pipeline, as operators do: "digging at km 3.214 (fiber demo)"
+            // the alert says where along the pipeline, as operators do: "digging at km 3.214 (fiber demo, open)"
             Column where = when(col(CHAINAGE_M).isNull(), lit("off route"))
                     .otherwise(concat(lit("km "), format_number(col(CHAINAGE_M).divide(1000), 3)));
             Column message = concat(col(EVENT_CLASS), lit(" at "), regexp_replace(where, ",", ""), lit(" (fiber "),
                     col(FIBER_ID), lit(", "), col(STATUS), lit(")"));
-            rows.select(concat(col(INCIDENT_ID), lit("/"), col(STATUS)).as("key"),
-                            to_json(struct(col("*"), message.as("message"))).as("value"))
+            // keyed by the incident id: a compacted topic keeps each incident's latest state
+            rows.select(col(INCIDENT_ID).as("key"), to_json(struct(col("*"), message.as("message"))).as("value"))
                     .write().format("kafka").options(kafkaProducerOptions()).option("topic", s.alertsTopic()).save();
         }
         if (!s.dlqTopic().isEmpty() && !noDead) {

@@ -31,7 +31,7 @@ class ModelCardTest {
         TimeSplit split = new TimeSplit(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:07:00Z"),
                 Instant.parse("2026-01-01T00:07:01Z"), Instant.parse("2026-01-01T00:10:00Z"));
         return new Training.Result(split, 840, 358, Map.of("background", 800L, "leak", 40L),
-                List.of("rms", "kurtosis"), null, List.of(), List.of(), 7, 0, Map.of());
+                List.of("rms", "kurtosis"), null, List.of(), List.of(), 7, 0, Map.of(), Map.of());
     }
 
     @Test

@@ -101,13 +101,17 @@ class StreamKafkaTest {
             List<ConsumerRecord<String, byte[]>> alerts = broker.readAll("alerts");
             assertEquals(rows, alerts.size(), "one alert message per incident row");
             Set<String> keys = new HashSet<>();
-            for (Row r : incidents.select(concat(col(INCIDENT_ID), lit("/"), col(STATUS))).collectAsList()) {
+            for (Row r : incidents.select(concat(col(INCIDENT_ID), lit("/"), col(UPDATE_SEQ))).collectAsList()) {
                 keys.add(r.getString(0));
             }
+            // keyed by the incident id (a compacted topic keeps each incident's latest state), carrying update_seq
             Set<String> alertKeys = new HashSet<>();
             for (ConsumerRecord<String, byte[]> a : alerts) {
-                alertKeys.add(a.key());
-                assertTrue(new String(a.value()).contains("\"location_start_m\""), new String(a.value()));
+                String json = new String(a.value());
+                java.util.regex.Matcher seq = java.util.regex.Pattern.compile("\"update_seq\":(\\d+)").matcher(json);
+                assertTrue(seq.find() && json.contains("\"incident_id\":\"" + a.key() + "\""), json);
+                assertTrue(json.contains("\"location_m\"") && json.contains("\"speed_mps\""), json);
+                alertKeys.add(a.key() + "/" + seq.group(1));
             }
             assertEquals(keys, alertKeys);
         }

@@ -5,6 +5,9 @@ import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.fosm.config.FosmConfig;
+import io.fosm.incidents.IncidentRows;
+import io.fosm.incidents.IncidentTracker;
+import io.fosm.incidents.ScoredWindowReplay;
 import io.fosm.lakehouse.Tables;
 import io.fosm.models.Promotion;
 import io.fosm.reliability.FaultPoints;
@@ -68,41 +71,29 @@ class StreamKillTest {
                 scores.agg(max(unix_micros(col(WINDOW_START)))).first().getLong(0));
         assertEquals(0, scores.filter(col(MODEL_VERSION).isNull()).count(), "every window scored by the champion");
 
-        // incidents: exactly what a tracker replaying every scored window in order produces, once each
+        // incidents: the latest state of each is exactly what one tracker replaying every scored window in order
+        // ends with, and no state was written twice
         Dataset<Row> incidents = spark.read().format("delta").load(Tables.INCIDENTS.path(config));
+        assertEquals(incidents.count(), incidents.select(INCIDENT_ID, UPDATE_SEQ).distinct().count(),
+                "each incident state once");
         List<String> actual = new ArrayList<>();
-        for (Row r : incidents.orderBy(INCIDENT_ID, STATUS).collectAsList()) {
-            actual.add(r.getString(0) + "/" + r.getString(1) + "/" + r.getInt(r.fieldIndex(CHANNEL_MIN)) + "-"
-                    + r.getInt(r.fieldIndex(CHANNEL_MAX)) + "/" + r.getLong(r.fieldIndex(ALERT_WINDOWS)));
+        for (Row r : IncidentRows.latest(incidents).collectAsList()) {
+            actual.add(describe(IncidentRows.fromRow(r)));
         }
-        List<String> expected = replay(scores, config);
+        actual.sort(null);
+        List<String> expected = new ArrayList<>();
+        for (IncidentTracker.Incident i : IncidentRows.latest(ScoredWindowReplay.replay(scores,
+                new IncidentTracker(IncidentRows.settings(config))))) {
+            expected.add(describe(i));
+        }
+        expected.sort(null);
         assertFalse(expected.isEmpty(), "the fixture raises incidents");
         assertEquals(expected, actual);
     }
 
-    private static List<String> replay(Dataset<Row> scores, FosmConfig config) {
-        IncidentTracker t = new IncidentTracker(new IncidentTracker.Settings(0.5, 2, config.stream().alertGroupChannels(),
-                500_000, 1_000_000));
-        Map<Long, List<IncidentTracker.Cell>> byStart = new TreeMap<>();
-        for (Row r : scores.select(unix_micros(col(WINDOW_START)), col(CHANNEL), col(CLASSES), col("class_probabilities"))
-                .collectAsList()) {
-            List<IncidentTracker.Cell> cells = byStart.computeIfAbsent(r.getLong(0), k -> new ArrayList<>());
-            String[] classes = r.getString(2).split(",");
-            List<Double> p = r.getList(3);
-            for (int i = 0; i < classes.length; i++) {
-                if (!classes[i].equals(BACKGROUND) && p.get(i) > 0.5) {
-                    cells.add(new IncidentTracker.Cell(r.getInt(1), classes[i], p.get(i)));
-                }
-            }
-        }
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<Long, List<IncidentTracker.Cell>> e : byStart.entrySet()) {
-            for (IncidentTracker.Incident i : t.advance("demo", e.getKey(), e.getValue(), "x")) {
-                out.add(i.id() + "/" + i.status() + "/" + i.channelMin() + "-" + i.channelMax() + "/" + i.alertWindows());
-            }
-        }
-        out.sort(null);
-        return out;
+    private static String describe(IncidentTracker.Incident i) {
+        return i.id() + "/" + i.status() + "/" + i.eventClass() + "/" + i.channelMin() + "-" + i.channelMax() + "/"
+                + i.alertWindows() + "/" + i.updateSeq();
     }
 
     private static int committed(Path commits) {
