@@ -161,7 +161,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private Parsed parsed(FosmConfig fosm, Instant now) {
         if (out == null) {
-            throw new UsageException("Cannot parse arguments: --out is required (or --from FILE to replay a recording)");
+            throw new UsageException("Cannot parse arguments: --out DIR is required (or --from FILE to replay a recording)");
         }
         if (speed != null && rate != null) {
             throw new UsageException("Cannot parse arguments: give --speed or --rate, not both");

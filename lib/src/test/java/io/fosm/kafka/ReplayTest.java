@@ -273,7 +273,7 @@ class ReplayTest {
         assertEquals("Cannot parse --fault-rate: expected a number between 0 and 1, got '1.5'",
                 assertThrows(IllegalArgumentException.class, () -> ReplayCommand.parse(
                         new String[] {"--out", "x", "--fault-rate", "1.5"}, now)).getMessage());
-        assertEquals("Cannot parse arguments: --out DIR is required",
+        assertEquals("Cannot parse arguments: --out DIR is required (or --from FILE to replay a recording)",
                 assertThrows(IllegalArgumentException.class, () -> ReplayCommand.parse(new String[] {}, now))
                         .getMessage());
         assertEquals("Cannot parse arguments: unknown option --colour (see --help)",
