@@ -76,7 +76,7 @@ class StreamRealRecordingTest {
                     "fiber.opto.channels=" + info.channels(), "fiber.opto.first_channel=" + info.startChannel(),
                     "fiber.opto.sample_rate=" + rate, "stream.source=kafka",
                     "stream.kafka.bootstrap_servers=" + broker.bootstrap(), "stream.kafka.topic=real",
-                    "stream.max_per_trigger=" + (2 * info.channels()), "stream.watermark_seconds=2",
+                    "stream.max_per_trigger=" + (4 * info.channels()), "stream.watermark_seconds=2",
                     "stream.model_check_seconds=3600", "mlflow.model_name=" + model,
                     "mlflow.tracking_uri=" + StreamModelFixture.trackingUri(), BANDS);
             StreamingQuery query = StreamingScorer.start(spark, config, Trigger.AvailableNow(), List.of());
@@ -106,13 +106,13 @@ class StreamRealRecordingTest {
         }
     }
 
-    /** A logistic regression on the gold of a generated 12-channel fiber at {@code rate} (the real file's features). */
+    /** A logistic regression on the gold of a generated 6-channel, 24 s fiber at {@code rate} (the real file's features). */
     private static Trainer.TrainedModel train(String rate) throws Exception {
         SparkSession spark = SparkTestSession.get();
-        FosmConfig c = SparkTestSession.lakehouse("stream-real-model", "fibers=demo", "fiber.demo.channels=12",
+        FosmConfig c = SparkTestSession.lakehouse("stream-real-model", "fibers=demo", "fiber.demo.channels=6",
                 "fiber.demo.sample_rate=" + rate, BANDS);
-        new FiberSimulator(GeneratorConfig.builder().output(c.lakehouseRoot()).fiberId("demo").channels(12)
-                .sampleRate(Double.parseDouble(rate)).durationSeconds(40).fileSeconds(1).seed(13)
+        new FiberSimulator(GeneratorConfig.builder().output(c.lakehouseRoot()).fiberId("demo").channels(6)
+                .sampleRate(Double.parseDouble(rate)).durationSeconds(24).fileSeconds(1).seed(13)
                 .eventRatePerMinute(20).build()).run();
         Bronze.run(spark, c);
         spark.read().format("delta").load(Tables.BRONZE.path(c)).write().format("delta")
