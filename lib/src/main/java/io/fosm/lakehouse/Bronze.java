@@ -250,11 +250,17 @@ public final class Bronze {
         }
         List<BronzeFiles.Probe> out = new ArrayList<>();
         for (BronzeFiles.Probe p : probes) {
-            String[] w = why.get(p.path());
+            String[] w = why.remove(p.path());
             if (w != null) {
                 out.add(new BronzeFiles.Probe(p.path(), p.fiberId(), p.size(), p.sha256(), BronzeFiles.FAILED,
                         p.declared(), w[0], w[1]));
             }
+        }
+        if (!why.isEmpty()) {
+            // a failure naming no file of the batch cannot be quarantined: fail rather than land a file half
+            String file = why.keySet().iterator().next();
+            throw new IllegalStateException("Cannot ingest " + file + ": " + why.get(file)[1]
+                    + " (the failure names no landing file of this run)");
         }
         return out;
     }
