@@ -30,6 +30,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -43,14 +44,19 @@ import org.apache.spark.storage.StorageLevel;
  * ({@link RecordingPlan}): chunks span file boundaries; overlaps are trimmed, gaps stay gaps, and both are reported
  * ({@code bronze_files.boundary}, the job's output). A vendor file's fiber is its folder: {@code landing/<fiber>/}.
  *
- * <p>Idempotent: files already in bronze, bronze_quarantine or bronze_files are skipped, so running twice over the
- * same landing folder adds nothing. A file that cannot be read (corrupt, truncated, unknown or unsupported format) goes
- * into {@code bronze_quarantine} with a named reason; the other files go on.
+ * PRODML frequency-band-energy files (vendor band powers, not raw samples) land in their own table,
+ * {@code bronze_band_energy} ({@link BronzeBandEnergy}), and are described in bronze_files like the others.
+ *
+ * <p>Idempotent: files already in bronze, bronze_quarantine, bronze_files or bronze_band_energy are skipped, so running
+ * twice over the same landing folder adds nothing. A file that cannot be read (corrupt, truncated, unknown or
+ * unsupported format) goes into {@code bronze_quarantine} with a named reason; the other files go on. That holds also
+ * for a file that passes its probe and fails only while being cut (damage in a part the probe did not read): it is
+ * quarantined whole, none of its records land, and its runs are cut again without it.
  *
  * <p>Cost: one listing of the landing folder on the driver, one read of the ingested file names, one probe task per
  * new file (format, metadata, sha256: one pass over its bytes), then one distributed read of the FOSF files and one
  * task per (recording, channel block) of the interrogator files (each reads its channels of every file of the
- * recording once), no shuffle. Output is partitioned by {@code fiber_id, event_date}.
+ * recording once), no shuffle. A file failing while being cut costs one more cut of the batch's interrogator files. Output is partitioned by {@code fiber_id, event_date}.
  */
 public final class Bronze {
     /** The extension of interrogator chunk files; anything else in the landing folder is quarantined. */
@@ -89,7 +95,10 @@ public final class Bronze {
         long bronzeVersion = Delta.version(spark, Tables.BRONZE.path(config));
         long quarantineVersion = Delta.version(spark, Tables.BRONZE_QUARANTINE.path(config));
         long filesVersion = Delta.version(spark, Tables.BRONZE_FILES.path(config));
-        Set<String> done = ingestedFiles(spark, config, bronzeVersion, quarantineVersion, filesVersion);
+        long bandEnergyVersion = Delta.version(spark, Tables.BRONZE_BAND_ENERGY.path(config));
+        Set<String> done = ingestedFiles(spark, config, java.util.Map.of(Tables.BRONZE, bronzeVersion,
+                Tables.BRONZE_QUARANTINE, quarantineVersion, Tables.BRONZE_FILES, filesVersion,
+                Tables.BRONZE_BAND_ENERGY, bandEnergyVersion));
         List<String> pending = listed.stream().filter(f -> !done.contains(f)).toList();
         if (pending.isEmpty()) {
             return new Result(listed.size(), 0, 0, 0, 0);
@@ -103,11 +112,13 @@ public final class Bronze {
                 .map(f -> BronzeFiles.probe(f[0], f[1], access)).collect();
         List<String> fosf = new ArrayList<>();
         List<BronzeFiles.Probe> interrogator = new ArrayList<>();
+        List<BronzeFiles.Probe> bandEnergy = new ArrayList<>();
         List<BronzeFiles.Probe> failed = new ArrayList<>();
         for (BronzeFiles.Probe p : probes) {
             switch (p.kind()) {
                 case BronzeFiles.FOSF -> fosf.add(p.path());
                 case BronzeFiles.DAS -> interrogator.add(p);
+                case BronzeFiles.BAND_ENERGY -> bandEnergy.add(p);
                 default -> failed.add(p);
             }
         }
@@ -115,15 +126,42 @@ public final class Bronze {
         Dataset<Row> decoded = fosf.isEmpty() ? spark.createDataFrame(List.of(), DECODED)
                 : decode(spark.read().format("binaryFile").load(fosf.toArray(new String[0])));
         decoded = decoded.persist(StorageLevel.MEMORY_AND_DISK());
-        RecordingPlan plan = RecordingPlan.plan(interrogator.stream()
-                .map(p -> new RecordingPlan.FileMeta(p.path(), p.fiberId(), p.info())).toList());
-        java.util.Map<String, io.fosm.ingest.DasFileInfo> infos = new java.util.HashMap<>();
-        interrogator.forEach(p -> infos.put(p.path(), p.info()));
-        List<BronzeFiles.Task> tasks = BronzeFiles.tasks(plan, infos, config.chunkSeconds());
-        Dataset<Row> cut = tasks.isEmpty() ? spark.createDataFrame(List.of(), BronzeFiles.CUT)
-                : spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
-                        .parallelize(tasks, tasks.size()).flatMap(t -> BronzeFiles.cut(t, access)), BronzeFiles.CUT);
-        cut = cut.persist(StorageLevel.MEMORY_AND_DISK());
+        RecordingPlan plan;
+        Dataset<Row> cut;
+        while (true) {
+            plan = RecordingPlan.plan(interrogator.stream()
+                    .map(p -> new RecordingPlan.FileMeta(p.path(), p.fiberId(), p.info())).toList());
+            java.util.Map<String, io.fosm.ingest.DasFileInfo> infos = new java.util.HashMap<>();
+            interrogator.forEach(p -> infos.put(p.path(), p.info()));
+            List<BronzeFiles.Task> tasks = BronzeFiles.tasks(plan, infos, config.chunkSeconds());
+            cut = tasks.isEmpty() ? spark.createDataFrame(List.of(), BronzeFiles.CUT)
+                    : spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                            .parallelize(tasks, tasks.size()).flatMap(t -> BronzeFiles.cut(t, access)), BronzeFiles.CUT);
+            cut = cut.persist(StorageLevel.MEMORY_AND_DISK());
+            // a file that passed its probe but fails while being cut is quarantined whole, and its runs are cut again
+            // without it (the next file then starts a new run after a gap): no file is ever half-landed
+            List<BronzeFiles.Probe> cutFailed = cutFailures(cut, interrogator);
+            if (cutFailed.isEmpty()) {
+                break;
+            }
+            cut.unpersist();
+            failed.addAll(cutFailed);
+            java.util.Set<String> gone = new HashSet<>();
+            cutFailed.forEach(p -> gone.add(p.path()));
+            interrogator = interrogator.stream().filter(p -> !gone.contains(p.path()))
+                    .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        }
+        List<BronzeFiles.Probe> bandEnergyFailed = List.of();
+        Dataset<Row> bandRows = null;
+        if (!bandEnergy.isEmpty()) {
+            Sessions.describe(spark, "fosm-bronze", "bronze: read " + bandEnergy.size() + " band-energy files");
+            List<BronzeBandEnergy.Task> bandTasks = BronzeBandEnergy.tasks(bandEnergy);
+            bandRows = spark.createDataFrame(new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                    .parallelize(bandTasks, bandTasks.size()).flatMap(t -> BronzeBandEnergy.cut(t, access)),
+                    BronzeBandEnergy.CUT).persist(StorageLevel.MEMORY_AND_DISK());
+            bandEnergyFailed = cutFailures(bandRows, bandEnergy);
+            failed.addAll(bandEnergyFailed);
+        }
         try {
             Dataset<Row> records = records(decoded, ingestTime).unionByName(
                     cut.filter(col(FIBER_ID).isNotNull()).drop(INEXACT_SAMPLES)
@@ -137,6 +175,24 @@ public final class Bronze {
             FaultPoints.reached("bronze.after_commit");
             Sessions.describe(spark, "fosm-bronze", "bronze: append bad files to " + Tables.BRONZE_QUARANTINE.tableName());
             append(quarantined.write(), Tables.BRONZE_QUARANTINE, config, quarantineVersion);
+
+            java.util.Map<String, Long> bandRecords = new java.util.HashMap<>();
+            if (bandRows != null) {
+                java.util.Set<String> bad = new HashSet<>();
+                bandEnergyFailed.forEach(p -> bad.add(p.path()));
+                Dataset<Row> landed = bandRows.filter(col(REASON).isNull()
+                                .and(functions.not(col(SOURCE_FILE).isin(bad.toArray()))))
+                        .withColumn(INGEST_TIME, lit(ingestTime))
+                        .withColumn(EVENT_DATE, to_date(col(CHUNK_START)))
+                        .select(columns(Schemas.BRONZE_BAND_ENERGY));
+                Sessions.describe(spark, "fosm-bronze", "bronze: append band energies to "
+                        + Tables.BRONZE_BAND_ENERGY.tableName());
+                append(landed.write().partitionBy(FIBER_ID, EVENT_DATE), Tables.BRONZE_BAND_ENERGY, config,
+                        bandEnergyVersion);
+                for (Row r : landed.groupBy(SOURCE_FILE).count().collectAsList()) {
+                    bandRecords.put(r.getString(0), r.getLong(1));
+                }
+            }
 
             Sessions.describe(spark, "fosm-bronze", "bronze: describe the files in " + Tables.BRONZE_FILES.tableName());
             List<Row> fileRows = new ArrayList<>();
@@ -156,6 +212,11 @@ public final class Bronze {
                             p.path(), b.kind(), b.deltaMicros() / 1e6, b.previousFile(), b.trimmedSamples()));
                 }
             }
+            for (BronzeFiles.Probe p : bandEnergy) {
+                if (bandRecords.containsKey(p.path())) {
+                    fileRows.add(BronzeBandEnergy.fileRow(p, bandRecords.get(p.path()), ingestTime));
+                }
+            }
             fileRows.addAll(fosfFileRows(decoded, probes, ingestTime));
             if (!fileRows.isEmpty()) {
                 append(spark.createDataFrame(fileRows, Schemas.BRONZE_FILES).write(), Tables.BRONZE_FILES, config,
@@ -172,7 +233,36 @@ public final class Bronze {
         } finally {
             decoded.unpersist();
             cut.unpersist();
+            if (bandRows != null) {
+                bandRows.unpersist();
+            }
         }
+    }
+
+    /**
+     * The files of {@code probes} that failed while being read by a (persisted) stage: the stage's failure rows
+     * ({@code reason} set) as failed probes carrying the first reason and detail per file.
+     */
+    private static List<BronzeFiles.Probe> cutFailures(Dataset<Row> stage, List<BronzeFiles.Probe> probes) {
+        java.util.Map<String, String[]> why = new java.util.LinkedHashMap<>();
+        for (Row r : stage.filter(col(REASON).isNotNull()).select(SOURCE_FILE, REASON, DETAIL).collectAsList()) {
+            why.putIfAbsent(r.getString(0), new String[] {r.getString(1), r.getString(2)});
+        }
+        List<BronzeFiles.Probe> out = new ArrayList<>();
+        for (BronzeFiles.Probe p : probes) {
+            String[] w = why.remove(p.path());
+            if (w != null) {
+                out.add(new BronzeFiles.Probe(p.path(), p.fiberId(), p.size(), p.sha256(), BronzeFiles.FAILED,
+                        p.declared(), w[0], w[1]));
+            }
+        }
+        if (!why.isEmpty()) {
+            // a failure naming no file of the batch cannot be quarantined: fail rather than land a file half
+            String file = why.keySet().iterator().next();
+            throw new IllegalStateException("Cannot ingest " + file + ": " + why.get(file)[1]
+                    + " (the failure names no landing file of this run)");
+        }
+        return out;
     }
 
     /** The quarantine rows of interrogator files that could not be read (content kept up to 64 MiB). */
@@ -339,16 +429,14 @@ public final class Bronze {
     }
 
     /**
-     * Source files already recorded in bronze or bronze_quarantine at the given versions (-1: no table yet; file names
+     * Source files already recorded in the given tables at the given versions (-1: no table yet; file names
      * only, never data).
      */
-    static Set<String> ingestedFiles(SparkSession spark, FosmConfig config, long bronzeVersion, long quarantineVersion,
-                                     long filesVersion) {
+    static Set<String> ingestedFiles(SparkSession spark, FosmConfig config, java.util.Map<Tables, Long> versions) {
         Set<String> out = new HashSet<>();
-        for (Tables table : List.of(Tables.BRONZE, Tables.BRONZE_QUARANTINE, Tables.BRONZE_FILES)) {
-            String path = table.path(config);
-            long version = table == Tables.BRONZE ? bronzeVersion
-                    : table == Tables.BRONZE_QUARANTINE ? quarantineVersion : filesVersion;
+        for (java.util.Map.Entry<Tables, Long> e : versions.entrySet()) {
+            String path = e.getKey().path(config);
+            long version = e.getValue();
             if (version >= 0) {
                 Delta.at(spark, path, version).select(SOURCE_FILE).distinct().toLocalIterator()
                         .forEachRemaining(r -> out.add(r.getString(0)));

@@ -1,6 +1,7 @@
 package io.fosm.lakehouse;
 
 import io.fosm.dsp.WindowStitcher;
+import io.fosm.ingest.BandEnergyRecording;
 import io.fosm.ingest.DasFileException;
 import io.fosm.ingest.DasFileInfo;
 import io.fosm.ingest.DasReaders;
@@ -35,6 +36,8 @@ public final class BronzeFiles {
     public static final String FOSF = "fosf";
     public static final String DAS = "das";
     public static final String FAILED = "failed";
+    /** A PRODML frequency-band-energy file: its own table, bronze_band_energy ({@link BronzeBandEnergy}). */
+    public static final String BAND_ENERGY = "band_energy";
 
     /** The quarantine reason of an interrogator file under no fiber folder. */
     public static final String NO_FIBER_FOLDER = "no_fiber_folder";
@@ -91,6 +94,26 @@ public final class BronzeFiles {
                         || path.endsWith(Bronze.FILE_EXTENSION)) {
                     return new Probe(path, fiberId, size, sha, FOSF, (Info) null, null, null);
                 }
+                if (DasReaders.isBandEnergy(local)) {
+                    try (BandEnergyRecording recording = DasReaders.openBandEnergy(local)) {
+                        DasFileInfo info = recording.info();
+                        // read the first and last channel of the last band: a file cut short fails here
+                        recording.readBand(recording.bands().size() - 1, 0, 1);
+                        recording.readBand(recording.bands().size() - 1, info.channels() - 1, 1);
+                        if (fiberId == null) {
+                            return new Probe(path, null, size, sha, FAILED, info, NO_FIBER_FOLDER, "Cannot ingest "
+                                    + path + ": a " + info.format() + " file names no fosm fiber; put it under "
+                                    + "<landing.path>/<fiber>/");
+                        }
+                        return new Probe(path, fiberId, size, sha, BAND_ENERGY, info, null, null);
+                    } catch (DasFileException e) {
+                        return new Probe(path, fiberId, size, sha, FAILED, (Info) null, e.reason().code(),
+                                e.getMessage().replace(local.toString(), path));
+                    } catch (RuntimeException e) {
+                        return new Probe(path, fiberId, size, sha, FAILED, (Info) null,
+                                DasFileException.Reason.CORRUPT.code(), "Cannot read " + path + ": corrupt: " + e);
+                    }
+                }
                 try (DasRecording recording = DasReaders.open(local)) {
                     DasFileInfo info = recording.info();
                     // read the first and last channel: a file cut short fails here, before any of its chunks is written
@@ -138,15 +161,21 @@ public final class BronzeFiles {
         return out;
     }
 
-    /** Rows of the chunk stage: chunk fields (null in a count row), the source file and the inexact count. */
+    /**
+     * Rows of the chunk stage: chunk fields (null in a count or failure row), the source file, the inexact count, and
+     * for a file that failed while being cut its reason and detail (a failure row).
+     */
     static final StructType CUT = Schemas.nullable(Schemas.CHUNK)
             .add(Columns.SOURCE_FILE, DataTypes.StringType, false)
-            .add(Columns.INEXACT_SAMPLES, DataTypes.LongType, true);
+            .add(Columns.INEXACT_SAMPLES, DataTypes.LongType, true)
+            .add(Columns.REASON, DataTypes.StringType, true)
+            .add(Columns.DETAIL, DataTypes.StringType, true);
 
     /**
      * Cuts one task into rows of {@link #CUT}, lazily: a chunk row per channel and chunk, then one count row per file
-     * with values a float could not hold exactly. A file that fails now (after its probe passed) fails the job with a
-     * message naming it; nothing of the run is committed then.
+     * with values a float could not hold exactly. A file that fails now (after its probe passed: damage the probe's
+     * reads of the first and last channel did not touch) ends the task with one failure row naming the file, its
+     * reason and detail; bronze then quarantines the file whole and cuts its run again without it (see Bronze.run).
      */
     public static Iterator<Row> cut(Task task, LandingFile access) {
         RecordingPlan.Run run = task.run();
@@ -157,6 +186,7 @@ public final class BronzeFiles {
             private int channel = task.count();   // next channel of the current chunk to emit
             private Iterator<Map.Entry<String, Long>> counts;
             private boolean finished;
+            private DasFileException failure;
 
             @Override
             public boolean hasNext() {
@@ -170,12 +200,12 @@ public final class BronzeFiles {
                             return true;
                         }
                     } catch (DasFileException e) {
-                        throw new IllegalStateException("Cannot ingest " + e.file() + ": " + e.getMessage(), e);
+                        failure = e;
                     }
                     finished = true;
                     counts = chunker.inexact().entrySet().iterator();
                 }
-                return counts.hasNext();
+                return counts.hasNext() || failure != null;
             }
 
             @Override
@@ -189,10 +219,17 @@ public final class BronzeFiles {
                             chunker.chunkIndex() * task.chunkSamples(), fs);
                     return RowFactory.create(run.fiberId(), run.startChannel() + task.from() + c,
                             Bronze.toTimestamp(startMicros), fs, chunker.samples(c), task.interrogatorId(),
-                            WindowStitcher.sampleIndex(startMicros, fs), chunker.sourceFile(), null);
+                            WindowStitcher.sampleIndex(startMicros, fs), chunker.sourceFile(), null, null, null);
                 }
-                Map.Entry<String, Long> e = counts.next();
-                return RowFactory.create(null, null, null, null, null, null, null, e.getKey(), e.getValue());
+                if (counts.hasNext()) {
+                    Map.Entry<String, Long> e = counts.next();
+                    return RowFactory.create(null, null, null, null, null, null, null, e.getKey(), e.getValue(), null,
+                            null);
+                }
+                DasFileException e = failure;
+                failure = null;
+                return RowFactory.create(null, null, null, null, null, null, null, e.file(), null, e.reason().code(),
+                        e.getMessage());
             }
         };
     }
@@ -203,6 +240,14 @@ public final class BronzeFiles {
             return access.withLocal(path, local -> {
                 try (DasRecording recording = DasReaders.open(local)) {
                     return new RecordingChunker.Block(recording.readChannels(from, count), recording.info().timeSamples());
+                } catch (DasFileException e) {
+                    // name the landing file, not the local copy a remote file is read from
+                    throw new DasFileException(e.reason(), path, e.getMessage().replace(local.toString(), path)
+                            .replaceFirst("^Cannot read .*?: " + java.util.regex.Pattern.quote(e.reason().code()) + ": ",
+                                    ""), e);
+                } catch (RuntimeException e) {
+                    // a reader must not throw anything else; if one does, the file is still quarantined, not a crash
+                    throw new DasFileException(DasFileException.Reason.CORRUPT, path, String.valueOf(e), e);
                 }
             });
         } catch (DasFileException e) {

@@ -41,6 +41,12 @@ public final class Columns {
     public static final String INEXACT_SAMPLES = "inexact_samples";
     public static final String RECORDS = "records";
 
+    // bronze_band_energy (PRODML frequency-band-energy files)
+    public static final String BAND = "band";
+    public static final String BAND_LOW_HZ = "band_low_hz";
+    public static final String BAND_HIGH_HZ = "band_high_hz";
+    public static final String ENERGY = "energy";
+
     // pipeline geometry (a fiber's route): where a channel lies along the pipeline
     public static final String CHAINAGE_M = "chainage_m";
     public static final String LATITUDE = "latitude";

@@ -72,6 +72,24 @@ public final class Schemas {
             field(RECORDS, DataTypes.LongType, false),
             field(INGEST_TIME, DataTypes.TimestampType, false)});
 
+    /**
+     * {@code bronze_band_energy}: vendor-computed band energies of PRODML frequency-band-energy files, one row per
+     * fiber x channel x band x chunk of the file (at most {@code BronzeBandEnergy.CHUNK_VALUES} values), the values
+     * exactly as stored, in the file's unit (bronze_files). Partitioned by fiber_id, event_date.
+     */
+    public static final StructType BRONZE_BAND_ENERGY = new StructType(new StructField[] {
+            field(FIBER_ID, DataTypes.StringType, false),
+            field(CHANNEL, DataTypes.IntegerType, false),
+            field(BAND, DataTypes.IntegerType, false),
+            field(BAND_LOW_HZ, DataTypes.DoubleType, false),
+            field(BAND_HIGH_HZ, DataTypes.DoubleType, false),
+            field(CHUNK_START, DataTypes.TimestampType, false),
+            field(SAMPLE_RATE, DataTypes.DoubleType, false),
+            field(ENERGY, DataTypes.createArrayType(DataTypes.DoubleType, false), false),
+            field(SOURCE_FILE, DataTypes.StringType, false),
+            field(INGEST_TIME, DataTypes.TimestampType, false),
+            field(EVENT_DATE, DataTypes.DateType, false)});
+
     /** Silver: validated, deduplicated (and optionally filtered) chunks; same columns as bronze. */
     public static final StructType SILVER = BRONZE;
 

@@ -11,6 +11,8 @@ public enum Tables {
     BRONZE_QUARANTINE("bronze_quarantine", "bronze/quarantine"),
     /** One row per ingested landing file: format, rate, spacing, unit, scale, time and channel range, sha256. */
     BRONZE_FILES("bronze_files", "bronze/files"),
+    /** Vendor band energies of PRODML frequency-band-energy files: fiber x channel x band x chunk. */
+    BRONZE_BAND_ENERGY("bronze_band_energy", "bronze/band_energy"),
     SILVER("silver_chunks", "silver/chunks"),
     SILVER_QUARANTINE("silver_quarantine", "silver/quarantine"),
     /** Write-audit-publish staging area: the candidate silver batch that Deequ audits before it is published. */
