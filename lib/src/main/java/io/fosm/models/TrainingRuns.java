@@ -86,7 +86,13 @@ public final class TrainingRuns {
         // a rerun after a crash between registering and moving the alias reuses that version instead of adding one
         ModelVersion latest = mlflow.registry().versions(config.mlflow().modelName()).stream()
                 .reduce((a, b) -> b).orElse(null);
-        ModelVersion version = latest != null && key.equals(latest.tags().get(TRAINING_KEY_TAG)) ? latest
+        // ... unless that version is the champion: then this is a deliberate retraining (e.g. the drift DAG on the
+        // same gold), which gets a version of its own
+        String champion = mlflow.registry().byAlias(config.mlflow().modelName(), Promotion.CHAMPION)
+                .map(ModelVersion::version).orElse(null);
+        boolean interrupted = latest != null && key.equals(latest.tags().get(TRAINING_KEY_TAG))
+                && !latest.version().equals(champion);
+        ModelVersion version = interrupted ? latest
                 : mlflow.registry().register(config.mlflow().modelName(), bestRun, MODEL_PATH, versionTags);
         FaultPoints.reached("train.after_register");
         mlflow.registry().setAlias(config.mlflow().modelName(), Promotion.CHALLENGER, version.version());
