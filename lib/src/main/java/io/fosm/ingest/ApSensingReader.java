@@ -4,7 +4,6 @@ import io.fosm.ingest.DasFileException.Reason;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.Map;
  * "scaled_differential_phase_32": the file declares the quantity, not a physical scale); scale 1; vendor
  * "AP Sensing".
  */
-public final class ApSensingReader implements DasReader, Hdf5Layout {
+public final class ApSensingReader implements Hdf5Layout {
 
     private static final List<String> ROOT_ATTRIBUTES = List.of("AppVersion", "FileVersion", "OpticalChannelNumber");
     private static final List<String> GROUPS = List.of("DAQ", "Interrogator", "Metadata", "ProcessingServer");
@@ -32,15 +31,6 @@ public final class ApSensingReader implements DasReader, Hdf5Layout {
     @Override
     public String format() {
         return "ap_sensing";
-    }
-
-    @Override
-    public boolean accepts(Path file) {
-        try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && accepts(h);
-        } catch (DasFileException | RuntimeException e) {
-            return false;
-        }
     }
 
     private static boolean isApSensing(Hdf5Source h) throws DasFileException {
@@ -56,11 +46,6 @@ public final class ApSensingReader implements DasReader, Hdf5Layout {
     @Override
     public boolean accepts(Hdf5Source h) throws DasFileException {
         return isApSensing(h);
-    }
-
-    @Override
-    public DasRecording open(Path file) throws DasFileException {
-        return open(Hdf5Source.open(file));
     }
 
     @Override

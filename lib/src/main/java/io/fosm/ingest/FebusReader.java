@@ -6,7 +6,6 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 
 import java.lang.reflect.Array;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,7 @@ import java.util.Map;
  * from the dataset name's bracket ("StrainRate [nStrain|s]" gives "nStrain/s"; DASCore always says nanostrain/s);
  * scale 1; vendor "Febus". Files with more than one zone are UNSUPPORTED_VERSION (one grid per file).
  */
-public final class FebusReader implements DasReader, Hdf5Layout {
+public final class FebusReader implements Hdf5Layout {
 
     private static final List<String> SOURCE_ATTRIBUTES = List.of("AmpliPower", "Hostname", "WholeExtent",
             "SamplingRate");
@@ -35,15 +34,6 @@ public final class FebusReader implements DasReader, Hdf5Layout {
     @Override
     public String format() {
         return "febus";
-    }
-
-    @Override
-    public boolean accepts(Path file) {
-        try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && accepts(h);
-        } catch (DasFileException | RuntimeException e) {
-            return false;
-        }
     }
 
     /** Paths of the Source groups, empty when the file is not Febus (DASCore's fingerprint). */
@@ -75,11 +65,6 @@ public final class FebusReader implements DasReader, Hdf5Layout {
     @Override
     public boolean accepts(Hdf5Source h) throws DasFileException {
         return !sources(h).isEmpty();
-    }
-
-    @Override
-    public DasRecording open(Path file) throws DasFileException {
-        return open(Hdf5Source.open(file));
     }
 
     @Override

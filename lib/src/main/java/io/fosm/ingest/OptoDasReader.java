@@ -4,7 +4,6 @@ import io.fosm.ingest.DasFileException.Reason;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +20,7 @@ import java.util.Map;
  * DASCore); gauge length {@code gaugeLength}; unit {@code unit}; scale {@code dataScale} (1 when absent; DASCore
  * multiplies by it); vendor "ASN".
  */
-public final class OptoDasReader implements DasReader, Hdf5Layout {
+public final class OptoDasReader implements Hdf5Layout {
 
     private static final List<String> ENTRIES = List.of("acqSpec", "header", "cableSpec", "data", "fileVersion");
     private static final List<String> VERSIONS = List.of("8");
@@ -32,22 +31,8 @@ public final class OptoDasReader implements DasReader, Hdf5Layout {
     }
 
     @Override
-    public boolean accepts(Path file) {
-        try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && accepts(h);
-        } catch (DasFileException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    @Override
     public boolean accepts(Hdf5Source h) throws DasFileException {
         return h.children(h.hdf).keySet().containsAll(ENTRIES);
-    }
-
-    @Override
-    public DasRecording open(Path file) throws DasFileException {
-        return open(Hdf5Source.open(file));
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.Map;
  * 1 (PRODML declares none); vendor {@code ServiceCompanyName}, else the part of {@code VendorCode} before '_'.
  * Only the first raw group with data is read.
  */
-public final class ProdmlReader implements DasReader, Hdf5Layout {
+public final class ProdmlReader implements Hdf5Layout {
 
     static final List<String> FINGERPRINT = List.of("PulseRate", "PulseWidth", "NumberOfLoci", "schemaVersion",
             "uuid");
@@ -38,15 +38,6 @@ public final class ProdmlReader implements DasReader, Hdf5Layout {
     @Override
     public String format() {
         return "prodml";
-    }
-
-    @Override
-    public boolean accepts(Path file) {
-        try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && accepts(h);
-        } catch (DasFileException | RuntimeException e) {
-            return false;
-        }
     }
 
     static boolean isProdml(Hdf5Source h) throws DasFileException {
@@ -93,11 +84,6 @@ public final class ProdmlReader implements DasReader, Hdf5Layout {
     @Override
     public boolean accepts(Hdf5Source h) throws DasFileException {
         return isProdml(h) && rawGroup(h) != null;
-    }
-
-    @Override
-    public DasRecording open(Path file) throws DasFileException {
-        return open(Hdf5Source.open(file));
     }
 
     @Override

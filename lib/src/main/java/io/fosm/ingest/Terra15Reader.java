@@ -6,7 +6,6 @@ import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfChecksumMismatchException;
 
 import java.lang.reflect.Array;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ import java.util.List;
  * checksums); when jhdf reports a checksum mismatch the reader falls back to {@link FixedArrayChunks}, which reads that
  * index per the HDF5 specification.
  */
-public final class Terra15Reader implements DasReader, Hdf5Layout {
+public final class Terra15Reader implements Hdf5Layout {
 
     static final List<String> FINGERPRINT = List.of("acoustic_bandwidth_end", "amplifier_incoming_current",
             "file_start_computer_time", "file_version");
@@ -34,15 +33,6 @@ public final class Terra15Reader implements DasReader, Hdf5Layout {
     @Override
     public String format() {
         return "terra15";
-    }
-
-    @Override
-    public boolean accepts(Path file) {
-        try (Hdf5Source h = Hdf5Source.probe(file)) {
-            return h != null && accepts(h);
-        } catch (DasFileException | RuntimeException e) {
-            return false;
-        }
     }
 
     private static boolean isTerra15(Hdf5Source h) throws DasFileException {
@@ -58,11 +48,6 @@ public final class Terra15Reader implements DasReader, Hdf5Layout {
     @Override
     public boolean accepts(Hdf5Source h) throws DasFileException {
         return isTerra15(h);
-    }
-
-    @Override
-    public DasRecording open(Path file) throws DasFileException {
-        return open(Hdf5Source.open(file));
     }
 
     @Override
