@@ -191,24 +191,6 @@ public final class Gold {
         return schema;
     }
 
-    /** Schema of the windows with temporal context, before spatial context and labels. */
-    public static StructType windowSchema(String[] featureNames) {
-        StructType schema = new StructType()
-                .add(FIBER_ID, DataTypes.StringType, false)
-                .add(CHANNEL, DataTypes.IntegerType, false)
-                .add(WINDOW_START, DataTypes.TimestampType, false)
-                .add(WINDOW_END, DataTypes.TimestampType, false)
-                .add(SAMPLE_RATE, DataTypes.DoubleType, false)
-                .add(EVENT_DATE, DataTypes.DateType, false);
-        for (String name : featureNames) {
-            schema = schema.add(name, DataTypes.DoubleType, false);
-        }
-        for (String name : TEMPORAL_COLUMNS) {
-            schema = schema.add(name, DataTypes.DoubleType, false);
-        }
-        return schema;
-    }
-
     /** The temporal context columns, in the order {@link TemporalContext} emits them. */
     public static final List<String> TEMPORAL_COLUMNS = List.of(TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS,
             POWER_BASELINE_DB, RECENT_IMPULSIVENESS);
@@ -341,26 +323,6 @@ public final class Gold {
         values[4] = fs;
         values[5] = java.sql.Date.valueOf(ws.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
         System.arraycopy(features, 0, values, 6, features.length);
-        for (int i = 0; i < context.length; i++) {
-            values[6 + features.length + i] = context[i];
-        }
-        return RowFactory.create(values);
-    }
-
-    /** One window row of {@link #windowSchema}: keys, DSP features, temporal context. */
-    public static Row windowRow(String fiber, int channel, long windowStart, int windowSamples, double fs,
-                                double[] features, double[] context) {
-        Object[] values = new Object[6 + features.length + context.length];
-        Timestamp ws = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart, fs));
-        values[0] = fiber;
-        values[1] = channel;
-        values[2] = ws;
-        values[3] = Bronze.toTimestamp(WindowStitcher.epochMicros(windowStart + windowSamples, fs));
-        values[4] = fs;
-        values[5] = java.sql.Date.valueOf(ws.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
-        for (int i = 0; i < features.length; i++) {
-            values[6 + i] = features[i];
-        }
         for (int i = 0; i < context.length; i++) {
             values[6 + features.length + i] = context[i];
         }
