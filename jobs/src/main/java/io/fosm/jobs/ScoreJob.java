@@ -42,9 +42,11 @@ final class ScoreJob {
         Delta.Pinned input = Delta.pinnedInput(spark, config, Tables.GOLD_FEATURES, date, "score", "gold");
         Dataset<Row> gold = input.rows();
         Sessions.describe(spark, "fosm-score", "score gold_features with " + champion.uri());
-        Dataset<Row> scored = Scoring.score(Promotion.load(spark, registry, champion), gold, classes, BACKGROUND)
+        Dataset<Row> scored = Scoring.score(Promotion.load(spark, registry, champion),
+                        Promotion.loadAnomaly(registry, champion), gold, classes, BACKGROUND)
                 .select(col(FIBER_ID), col(CHANNEL), col(WINDOW_START), col(WINDOW_END), col(EVENT_DATE), col(LABEL),
                         col(Scoring.PREDICTED_LABEL), col(Scoring.EVENT_SCORE), col(Scoring.PROBABILITIES),
+                        col(ANOMALY_SCORE), col(ANOMALOUS),
                         lit(String.join(",", classes)).as("classes"), lit(champion.name()).as("model_name"),
                         lit(champion.version()).as("model_version"), current_timestamp().as("scored_at"),
                         geometry(gold, CHAINAGE_M), geometry(gold, LATITUDE), geometry(gold, LONGITUDE));

@@ -97,7 +97,7 @@ public record FosmConfig(
     /** Training settings ({@code train.*}). */
     public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
                         List<String> classes, long seed, int xgboostRounds, int xgboostWorkers, boolean anomaly,
-                        boolean evalCollar) implements Serializable {}
+                        boolean evalCollar, double anomalyFalsePositiveRate) implements Serializable {}
 
     /** The promotion rule ({@code promote.*}). */
     public record Promote(String metric, double margin, double maxClassRegression) implements Serializable {}
@@ -184,7 +184,7 @@ public record FosmConfig(
         Train train = new Train(fraction, r.nonNegative("train.gap_seconds"), models, r.bool("train.search"),
                 r.longAtLeast("train.min_class_count", 1), r.list("train.classes"), r.longAtLeast("train.seed", 0),
                 (int) r.longAtLeast("train.xgboost_rounds", 1), (int) r.longAtLeast("train.xgboost_workers", 1),
-                r.bool("train.anomaly"), r.bool("train.eval_collar"));
+                r.bool("train.anomaly"), r.bool("train.eval_collar"), anomalyFalsePositiveRate(r));
         String metric = r.nonEmpty("promote.metric");
         if (!metric.equals("macro_f1") && !metric.equals("accuracy") && !metric.equals("roc_auc_event")
                 && !metric.equals("pr_auc_event")) {
@@ -271,6 +271,15 @@ public record FosmConfig(
             return path;
         }
         return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    /** train.anomaly_false_positive_rate: strictly between 0 and 1 (a threshold at rate 0 or 1 means nothing). */
+    private static double anomalyFalsePositiveRate(Reader r) {
+        double v = r.fraction("train.anomaly_false_positive_rate");
+        if (v <= 0 || v >= 1) {
+            throw r.fail("train.anomaly_false_positive_rate", String.valueOf(v), "a fraction strictly between 0 and 1");
+        }
+        return v;
     }
 
     private static String blankToEmpty(String v) {

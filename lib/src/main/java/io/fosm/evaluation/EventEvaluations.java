@@ -95,9 +95,16 @@ public final class EventEvaluations {
      */
     public static EventScores ofModel(FosmConfig config, PipelineModel model, List<String> labels, String version,
                                       Dataset<Row> range, List<GroundTruthEvent> events) {
-        Dataset<Row> scored = Scoring.score(model, range, labels, BACKGROUND)
+        return ofModel(config, model, java.util.Optional.empty(), labels, version, range, events);
+    }
+
+    /** {@link #ofModel} with the model's anomaly detectors flagging windows, as the stream and fosm score do. */
+    public static EventScores ofModel(FosmConfig config, PipelineModel model,
+                                      java.util.Optional<io.fosm.models.AnomalyModel> anomaly, List<String> labels,
+                                      String version, Dataset<Row> range, List<GroundTruthEvent> events) {
+        Dataset<Row> scored = Scoring.score(model, anomaly, range, labels, BACKGROUND)
                 .select(col(FIBER_ID), col(CHANNEL), col(WINDOW_START), col(WINDOW_END), col(Scoring.EVENT_SCORE),
-                        col(Scoring.PROBABILITIES), lit(String.join(",", labels)).as(CLASSES),
+                        col(Scoring.PROBABILITIES), col(ANOMALOUS), lit(String.join(",", labels)).as(CLASSES),
                         lit(version).cast("string").as(MODEL_VERSION))
                 .cache();
         try {

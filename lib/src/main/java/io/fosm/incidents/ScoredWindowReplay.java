@@ -25,8 +25,8 @@ import org.apache.spark.sql.Row;
  * event score exceeds the threshold (alerts are rare by design) with their class probabilities.
  */
 public final class ScoredWindowReplay {
-    /** Optional boolean column: the anomaly detectors flagged the window. */
-    public static final String ANOMALOUS = "anomalous";
+    /** Optional boolean column: the anomaly detectors flagged the window (null or absent: not flagged). */
+    public static final String ANOMALOUS = io.fosm.lakehouse.Columns.ANOMALOUS;
 
     private ScoredWindowReplay() {}
 

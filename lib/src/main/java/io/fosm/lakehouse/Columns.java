@@ -124,6 +124,12 @@ public final class Columns {
     public static final String DIRECTION = "direction";
     public static final String ALERT_CELLS = "alert_cells";
     public static final String ANOMALOUS_FRACTION = "anomalous_fraction";
+    /**
+     * Scored windows (gold_predictions, stream_scores): the anomaly detectors' score over their threshold (1 = the
+     * threshold; io.fosm.models.AnomalyModel) and whether it reaches it; null when the model has no detectors.
+     */
+    public static final String ANOMALY_SCORE = "anomaly_score";
+    public static final String ANOMALOUS = "anomalous";
     public static final String UPDATE_SEQ = "update_seq";
     public static final String TRACK_TIMES = "track_times";
     public static final String TRACK_CHANNELS = "track_channels";

@@ -106,9 +106,24 @@ public final class AnomalyDetectors {
 
     /** Trains both detectors on {@code train} and scores them on {@code eval}. */
     public static List<Result> trainAndEvaluate(Dataset<Row> train, Dataset<Row> eval, FeatureSpace space, long seed) {
+        return trainAndEvaluate(train, eval, space, seed, 0).results();
+    }
+
+    /** The detectors' results and, when a false-positive rate was given, the model scoring applies. */
+    public record Trained(List<Result> results, java.util.Optional<AnomalyModel> model) {}
+
+    /**
+     * Trains both detectors on {@code train} and scores them on {@code eval}; with {@code falsePositiveRate > 0} also
+     * the {@link AnomalyModel} scoring applies (the same isolation forest, thresholds at that rate).
+     */
+    public static Trained trainAndEvaluate(Dataset<Row> train, Dataset<Row> eval, FeatureSpace space, long seed,
+                                           double falsePositiveRate) {
         List<Result> out = new ArrayList<>();
         long bgRows = background(train).count();
         PipelineModel forest = isolationForest(train, bgRows, space, seed);
+        java.util.Optional<AnomalyModel> model = falsePositiveRate > 0
+                ? java.util.Optional.of(AnomalyModel.fit(train, forest, space, falsePositiveRate))
+                : java.util.Optional.empty();
         double[] f = auc(forest.transform(eval));
         out.add(new Result(NAMES.get(0), f[0], f[1], bgRows, params("num_estimators", "100", "max_samples",
                 String.valueOf(forestSamples(bgRows)), "trained_on", "background windows")));
@@ -117,7 +132,7 @@ public final class AnomalyDetectors {
         out.add(new Result(NAMES.get(1), r[0], r[1], bgRows, params("statistic", "median/MAD per channel and feature",
                 "score", "max |z| over features", "trained_on", "background windows")));
         profile.unpersist();
-        return out;
+        return new Trained(out, model);
     }
 
     private static int forestSamples(long backgroundRows) {

@@ -155,6 +155,14 @@ public final class Promotion {
         return XgboostModels.repair(registry.load(spark, version.uri()));
     }
 
+    /**
+     * The anomaly detectors registered with a version ({@code anomaly/} inside its model folder, written by
+     * {@code fosm train}); empty for a version registered without them.
+     */
+    public static java.util.Optional<AnomalyModel> loadAnomaly(ModelRegistry registry, ModelVersion version) {
+        return AnomalyModel.load(registry.download(version.uri()).resolve(AnomalyModel.ARTIFACT_DIR));
+    }
+
     /** The model's classes in index order, from the version tag written at registration. */
     public static List<String> classes(ModelVersion version) {
         String classes = version.tags().get(CLASSES_TAG);

@@ -22,6 +22,17 @@ public final class Scoring {
 
     private Scoring() {}
 
+    /**
+     * Scores gold rows with the classifier and, when the model has them, its anomaly detectors ({@code anomaly_score},
+     * {@code anomalous}; null columns without): what {@code fosm score}, the stream and the event-level evaluation
+     * apply.
+     */
+    public static Dataset<Row> score(PipelineModel model, java.util.Optional<AnomalyModel> anomaly, Dataset<Row> gold,
+                                     List<String> labels, String backgroundLabel) {
+        Dataset<Row> flagged = anomaly.map(a -> a.apply(gold)).orElseGet(() -> AnomalyModel.absent(gold));
+        return score(model, flagged, labels, backgroundLabel);
+    }
+
     /** Scores gold rows; {@code labels} are the model's classes in index order. */
     public static Dataset<Row> score(PipelineModel model, Dataset<Row> gold, List<String> labels,
                                      String backgroundLabel) {

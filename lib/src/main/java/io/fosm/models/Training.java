@@ -105,6 +105,9 @@ public final class Training {
 
         default void anomaliesTrained(List<AnomalyDetectors.Result> results) {}
 
+        /** The detectors scoring applies, with their thresholds (saved with the registered model). */
+        default void anomalyModelTrained(AnomalyModel model) {}
+
         default void failed(String step, RuntimeException error) {}
     }
 
@@ -186,8 +189,11 @@ public final class Training {
             Sessions.describe(spark, "fosm-train", "train: anomaly detectors");
             observer.starting(AnomalyDetectors.STEP, context);
             try {
-                anomalies = AnomalyDetectors.trainAndEvaluate(train, eval, space, options.seed());
+                AnomalyDetectors.Trained trained = AnomalyDetectors.trainAndEvaluate(train, eval, space,
+                        options.seed(), config.train().anomalyFalsePositiveRate());
+                anomalies = trained.results();
                 observer.anomaliesTrained(anomalies);
+                trained.model().ifPresent(observer::anomalyModelTrained);
             } catch (RuntimeException e) {
                 observer.failed(AnomalyDetectors.STEP, e);
                 throw e;

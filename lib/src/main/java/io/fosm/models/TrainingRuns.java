@@ -72,6 +72,8 @@ public final class TrainingRuns {
                 best.model(), best.labels(), result.goldVersion());
         // the run has ended: MLflow still takes artifacts of a finished run
         mlflow.endedRun(bestRun).logText(reference.forRun(bestRun).toJson(), ReferenceProfile.ARTIFACT);
+        // the anomaly detectors scoring applies, inside the registered model's folder: loaded with it
+        runs.logAnomalyModel(bestRun);
         Map<String, String> versionTags = new LinkedHashMap<>();
         versionTags.put("model_kind", best.kind().modelName());
         versionTags.put(Promotion.CLASSES_TAG, String.join(",", best.labels()));
@@ -142,6 +144,7 @@ public final class TrainingRuns {
         private Training.Context context;
         private Map<String, String> tags;
         private Path work;
+        private AnomalyModel anomalyModel;
 
         Runs(SparkSession spark, FosmConfig config, TrainingOptions options, MlflowTracking mlflow, String experiment,
              Map<String, String> env) {
@@ -254,6 +257,30 @@ public final class TrainingRuns {
                     failed(AnomalyDetectors.STEP, e);
                     throw e;
                 }
+            }
+        }
+
+        @Override
+        public void anomalyModelTrained(AnomalyModel model) {
+            this.anomalyModel = model;
+        }
+
+        /** Logs the detectors (when trained) into {@code model/anomaly/} of the run and their thresholds as metrics. */
+        void logAnomalyModel(String runId) {
+            if (anomalyModel == null) {
+                return;
+            }
+            try {
+                Path dir = work().resolve(AnomalyModel.ARTIFACT_DIR);
+                anomalyModel.save(dir);
+                RunHandle run = mlflow.endedRun(runId);
+                run.logArtifact(dir, MODEL_PATH + "/" + AnomalyModel.ARTIFACT_DIR);
+                run.logMetrics(Map.of("anomaly_forest_threshold", anomalyModel.forestThreshold(),
+                        "anomaly_zscore_threshold", anomalyModel.zThreshold(),
+                        "anomaly_target_false_positive_rate", anomalyModel.falsePositiveRate(),
+                        "anomaly_training_flagged_rate", anomalyModel.trainingFlaggedRate()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot log the anomaly detectors to MLflow: " + e.getMessage(), e);
             }
         }
 

@@ -32,7 +32,7 @@ public final class SparkModels {
         }
     }
 
-    static PipelineModel load(SparkSession spark, Path localDir) throws IOException {
+    public static PipelineModel load(SparkSession spark, Path localDir) throws IOException {
         if (spark.sparkContext().isLocal()) {
             return PipelineModel.load(localDir.toUri().toString());
         }

@@ -15,8 +15,13 @@ import org.apache.spark.sql.SparkSession;
  * which repairs XGBoost stages), so a promotion or rollback reaches the running stream without a restart.
  */
 public final class ModelWatch {
-    /** A loaded version with its classes. */
-    public record Loaded(ModelVersion version, PipelineModel model, List<String> classes) {}
+    /** A loaded version with its classes and the anomaly detectors registered with it (if any). */
+    public record Loaded(ModelVersion version, PipelineModel model, List<String> classes,
+                         Optional<io.fosm.models.AnomalyModel> anomaly) {
+        public Loaded(ModelVersion version, PipelineModel model, List<String> classes) {
+            this(version, model, classes, Optional.empty());
+        }
+    }
 
     private final SparkSession spark;
     private final ModelRegistry registry;
@@ -61,7 +66,7 @@ public final class ModelWatch {
                 current = Optional.empty();
             } else if (current.isEmpty() || !current.get().version().version().equals(v.get().version())) {
                 current = Optional.of(new Loaded(v.get(), Promotion.load(spark, registry, v.get()),
-                        Promotion.classes(v.get())));
+                        Promotion.classes(v.get()), Promotion.loadAnomaly(registry, v.get())));
                 reloads++;
             }
         }

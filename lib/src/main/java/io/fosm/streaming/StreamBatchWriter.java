@@ -162,14 +162,19 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             cols.add(col(Scoring.PREDICTED_LABEL));
             cols.add(col(Scoring.EVENT_SCORE));
             cols.add(col(Scoring.PROBABILITIES));
+            cols.add(col(ANOMALY_SCORE));
+            cols.add(col(ANOMALOUS));
             cols.add(lit(String.join(",", m.classes())).as(CLASSES));
             cols.add(lit(m.version().name()).as(MODEL_NAME));
             cols.add(lit(m.version().version()).as(MODEL_VERSION));
-            out = Scoring.score(m.model(), windows, m.classes(), BACKGROUND).select(cols.toArray(new Column[0]));
+            out = Scoring.score(m.model(), m.anomaly(), windows, m.classes(), BACKGROUND)
+                    .select(cols.toArray(new Column[0]));
         } else {
             out = windows.withColumn(Scoring.PREDICTED_LABEL, lit(null).cast(DataTypes.StringType))
                     .withColumn(Scoring.EVENT_SCORE, lit(null).cast(DataTypes.DoubleType))
                     .withColumn(Scoring.PROBABILITIES, lit(null).cast(DataTypes.createArrayType(DataTypes.DoubleType)))
+                    .withColumn(ANOMALY_SCORE, lit(null).cast(DataTypes.DoubleType))
+                    .withColumn(ANOMALOUS, lit(null).cast(DataTypes.BooleanType))
                     .withColumn(CLASSES, lit(null).cast(DataTypes.StringType))
                     .withColumn(MODEL_NAME, lit(null).cast(DataTypes.StringType))
                     .withColumn(MODEL_VERSION, lit(null).cast(DataTypes.StringType));
@@ -225,6 +230,8 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
     /** Appends once per batch: Delta skips a txnVersion it already committed for this writer. */
     private void write(Dataset<Row> rows, Tables table, long batchId, String... partitions) {
         rows.write().format("delta").mode("append")
+                // a table of an earlier release gains the columns added since (e.g. anomaly_score, anomalous)
+                .option("mergeSchema", "true")
                 .option("txnAppId", appId + "-" + table.tableName())
                 .option("txnVersion", batchId)
                 .partitionBy(partitions)
