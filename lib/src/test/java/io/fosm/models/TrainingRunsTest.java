@@ -138,6 +138,13 @@ class TrainingRunsTest {
                 new PromotionGate("macro_f1", 0.0, 0.05));
         assertTrue(promoted.promoted(), promoted.reason());
         ModelVersion champion = registry.byAlias(name, Promotion.CHAMPION).orElseThrow();
+        // the anomaly detectors scoring applies travel inside the registered model and load with the champion
+        AnomalyModel detectors = Promotion.loadAnomaly(registry, champion).orElseThrow(() ->
+                new AssertionError("the champion carries no anomaly detectors"));
+        Map<String, String> bestMetrics = pairs(run(xgbRun).path("data").path("metrics"));
+        assertEquals(detectors.forestThreshold(), Double.parseDouble(bestMetrics.get("anomaly_forest_threshold")), 1e-9);
+        assertTrue(detectors.trainingFlaggedRate() > 0 && detectors.trainingFlaggedRate() < 0.5,
+                "flagged share of the event-free training windows: " + detectors.trainingFlaggedRate());
         Dataset<Row> sample = null;
         for (String label : best.labels()) {
             Dataset<Row> some = gold.filter(gold.col(Columns.LABEL).equalTo(label)

