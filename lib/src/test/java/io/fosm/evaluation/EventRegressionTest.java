@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * trees every run) with its anomaly detectors, trained on every labelled window of the small fiber (seed 5, 32
  * channels x 240 s), scores a fiber of a seed it never saw (seed {@value #SEED}, 32 channels x 120 s); its windows go
  * through the stream's incident tracker and the incidents are matched to the generator's events. The bars are the
- * measured figures less a small margin (docs/models.md).
+ * measured figures less a small margin (docs/models.md). About 1.5 min besides the shared small lakehouse.
  */
 class EventRegressionTest {
     static final long SEED = 1234;
@@ -62,10 +62,18 @@ class EventRegressionTest {
         System.out.printf("seed %d: window macro-F1 on every window %.4f%n%s%n", SEED, windows.macroF1(),
                 s.scorecard());
         String detail = s.scorecard();
-        assertTrue(s.events() >= 5, "the unseen fiber holds events of several classes: " + s.events());
-        assertTrue(windows.macroF1() >= 0.0, "window macro-F1 " + windows.macroF1());
-        assertTrue(s.eventF1() >= 0.0, detail);
-        assertTrue(s.incidentsPerDetectedEvent() <= 99, detail);
+        // measured (docs/models.md): 18 events, 11 detected, 10 with the right class, 13 incidents; event F1 0.65,
+        // precision 0.77, recall 0.56, 1.36 incidents per detected event, localisation p95 at detection 2.5 m, median
+        // time to detect 1.8 s, window macro-F1 on every window 0.859
+        assertEquals(18, s.events(), "the generator's events of seed " + SEED);
+        assertTrue(s.eventF1() >= 0.60, detail);
+        assertTrue(s.eventRecall() >= 0.50, detail);
+        assertTrue(s.incidentPrecision() >= 0.70, detail);
+        assertTrue(s.incidentsPerDetectedEvent() <= 1.5, detail);
+        assertTrue(s.locationErrorAtDetectionP95M() <= 3.5, detail);
+        assertTrue(s.timeToDetectMedianS() <= 2.5, detail);
+        assertTrue(s.falseAlarms() <= 1, detail);
+        assertTrue(windows.macroF1() >= 0.83, "window macro-F1 on every window of the unseen fiber " + windows.macroF1());
         train.unpersist();
         unseen.unpersist();
     }
