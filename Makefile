@@ -159,6 +159,12 @@ bench: venv build
 bench-bronze-real: venv build das-samples
 	bench/bronze_real.sh
 
+# False alarms per km per hour on an hour of event-free fiber, scored by the incidents-demo champion (docs/models.md;
+# train it first: TRAIN=1 bench/incidents/pipeline.sh /tmp/inc/train 7 120 --fault-rate 0.002). MLflow must run.
+.PHONY: bench-incidents
+bench-incidents: venv build
+	bench/incidents/false_alarms.sh
+
 # Spark XGBoost (local[2]) vs the Python xgboost package on the same exported gold features (docs/benchmarks.md)
 bench-xgboost: venv build
 	bench/xgboost/run.sh

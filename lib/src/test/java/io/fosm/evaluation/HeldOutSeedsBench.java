@@ -1,0 +1,99 @@
+package io.fosm.evaluation;
+
+import io.fosm.config.FosmConfig;
+import io.fosm.lakehouse.Columns;
+import io.fosm.models.AnomalyDetectors;
+import io.fosm.models.AnomalyModel;
+import io.fosm.models.ClassificationMetrics;
+import io.fosm.models.FeatureSpace;
+import io.fosm.models.ModelKind;
+import io.fosm.models.Trainer;
+import io.fosm.models.Training;
+import io.fosm.models.TrainingOptions;
+import io.fosm.testing.LabelledLakehouse;
+import io.fosm.testing.SparkTestSession;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a test (surefire's patterns do not pick it up): the window and event figures of one trained model on fibers of
+ * seeds it never saw, with their spread (mean, min, max), for docs/models.md. XGBoost (one worker) and its anomaly
+ * detectors are trained on every labelled window of the small test fiber (seed 5, 32 channels x 240 s), as
+ * {@link EventRegressionTest} does; each held-out fiber is 32 channels x {@code fosm.bench.seconds}.
+ * Run: {@code bench/incidents/heldout.sh [SECONDS] [SEEDS...]}; output in lib/target/heldout-bench/summary.txt.
+ */
+class HeldOutSeedsBench {
+    @Test
+    void measure() throws Exception {
+        double seconds = Double.parseDouble(System.getProperty("fosm.bench.seconds", "120"));
+        List<Long> seeds = new ArrayList<>();
+        for (String s : System.getProperty("fosm.bench.seeds", "1234,2024,31337").split(",")) {
+            seeds.add(Long.parseLong(s.trim()));
+        }
+        FosmConfig trainConfig = LabelledLakehouse.get();
+        Dataset<Row> train = LabelledLakehouse.gold().filter(Columns.LABEL + " IS NOT NULL").cache();
+        Map<String, Long> counts = new TreeMap<>();
+        for (Row r : train.groupBy(Columns.LABEL).count().collectAsList()) {
+            counts.put(r.getString(0), r.getLong(1));
+        }
+        List<String> labels = List.copyOf(counts.keySet());
+        FeatureSpace space = new FeatureSpace(Training.features(trainConfig));
+        TrainingOptions options = new TrainingOptions(List.of(), 0.7, 0, false, 10, 42, 60, 1, 1, false, true);
+        Trainer.TrainedModel m = Trainer.fit(ModelKind.XGBOOST, Trainer.withClassWeights(train, counts),
+                train.limit(100), space, labels, options);
+        long background = train.filter(org.apache.spark.sql.functions.col(Columns.LABEL).equalTo(Columns.BACKGROUND))
+                .count();
+        AnomalyModel detectors = AnomalyModel.fit(train, AnomalyDetectors.isolationForest(train, background, space,
+                42), space, 0.1);
+        Map<String, List<Double>> figures = new LinkedHashMap<>();
+        StringBuilder perSeed = new StringBuilder();
+        for (long seed : seeds) {
+            FosmConfig heldOut = LabelledLakehouse.heldOut(seed, 32, seconds);
+            Dataset<Row> gold = LabelledLakehouse.gold(heldOut).filter(Columns.LABEL + " IS NOT NULL").cache();
+            ClassificationMetrics every = ClassificationMetrics.evaluate(m.model(), gold, labels);
+            ClassificationMetrics clear = ClassificationMetrics.evaluate(m.model(), Training.clearlyLabelled(gold),
+                    labels);
+            EventScores s = EventEvaluations.ofModel(heldOut, m.model(), Optional.of(detectors), labels, "bench",
+                    gold, EventEvaluations.trainingEvents(SparkTestSession.get(), heldOut));
+            Map<String, Double> f = new LinkedHashMap<>();
+            f.put("window_macro_f1_every_window", every.macroF1());
+            f.put("window_macro_f1_clear_windows", clear.macroF1());
+            for (String k : List.of("events", "incidents", "event_f1", "event_recall", "incident_precision",
+                    "incidents_per_detected_event", "location_error_at_detection_p95_m", "time_to_detect_median_s",
+                    "false_alarms")) {
+                f.put(k, s.metrics().get(k));
+            }
+            f.forEach((k, v) -> figures.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            perSeed.append("seed ").append(seed).append(": ").append(f).append('\n').append(s.scorecard())
+                    .append('\n');
+            gold.unpersist();
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "held-out seeds %s, 32 channels x %.0f s each; model: XGBoost + detectors trained on seed 5%n",
+                seeds, seconds));
+        out.append(String.format(Locale.ROOT, "%-38s %8s %8s %8s%n", "figure", "mean", "min", "max"));
+        figures.forEach((k, v) -> {
+            List<Double> ok = v.stream().filter(x -> x != null && !x.isNaN()).toList();
+            double mean = ok.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double min = ok.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+            double max = ok.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+            out.append(String.format(Locale.ROOT, "%-38s %8.3f %8.3f %8.3f%n", k, mean, min, max));
+        });
+        out.append('\n').append(perSeed);
+        Path dir = Path.of("target", "heldout-bench");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("summary.txt"), out.toString(), StandardCharsets.UTF_8);
+        System.out.print(out);
+    }
+}
