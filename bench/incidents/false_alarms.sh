@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# False alarms per km per hour on an event-free fiber (issue 10's goal: <= 1), through the product's own path:
-# fosm generate (no events) -> bronze -> silver -> gold -> score (the champion of FOSM_MLFLOW_MODEL_NAME, default
-# incidents-demo, trained by `TRAIN=1 bench/incidents/pipeline.sh ...`) -> evaluate (the stream's incident tracker and
-# the event-level evaluation): every incident is a false alarm.
+# False alarms per km per hour on event-free fiber (issue 10's goal: <= 1), through the product's own path:
+# fosm generate (--event-rate 0: only the two events per class the generator always places on >= 60 s x >= 32
+# channels) -> bronze -> silver -> gold -> score (the champion of FOSM_MLFLOW_MODEL_NAME, default incidents-demo,
+# trained by `TRAIN=1 bench/incidents/pipeline.sh ...`) -> evaluate (the stream's incident tracker and the event-level
+# evaluation): an incident that hits no event is a false alarm, counted per km x h outside the events' extents.
 # usage: bench/incidents/false_alarms.sh [LAKE]; DURATION (s, default 3600), SEED (default 4242) as variables.
 # The demo fiber's 64 channels at 1 m: an hour is 0.064 km x h, so one false alarm there is 15.6 per km per hour.
 set -euo pipefail
