@@ -270,8 +270,11 @@ public final class TrainingRuns {
             if (anomalyModel == null) {
                 return;
             }
+            // the training's work folder is gone by now (deleteWork): a folder of its own, removed after upload
+            Path tmp = null;
             try {
-                Path dir = work().resolve(AnomalyModel.ARTIFACT_DIR);
+                tmp = Files.createTempDirectory("fosm-anomaly");
+                Path dir = tmp.resolve(AnomalyModel.ARTIFACT_DIR);
                 anomalyModel.save(dir);
                 RunHandle run = mlflow.endedRun(runId);
                 run.logArtifact(dir, MODEL_PATH + "/" + AnomalyModel.ARTIFACT_DIR);
@@ -281,6 +284,14 @@ public final class TrainingRuns {
                         "anomaly_training_flagged_rate", anomalyModel.trainingFlaggedRate()));
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot log the anomaly detectors to MLflow: " + e.getMessage(), e);
+            } finally {
+                if (tmp != null) {
+                    try (var walk = Files.walk(tmp)) {
+                        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    } catch (IOException | RuntimeException ignored) {
+                        // a temporary copy of what was uploaded
+                    }
+                }
             }
         }
 
