@@ -77,7 +77,8 @@ def run(silver, out, processes, block):
     t_read = time.perf_counter()
     fiber = t.column("fiber_id").to_numpy(zero_copy_only=False)
     channel = t.column("channel").to_numpy()
-    start_us = t.column("chunk_start").cast(pa.int64()).to_numpy()  # timestamp[us] -> epoch micros
+    # Spark writes INT96 timestamps, which pyarrow reads as timestamp[ns]: epoch micros either way
+    start_us = t.column("chunk_start").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
     if not (t.column("sample_rate").to_numpy() == FS).all():
         raise SystemExit("expected every chunk at %g Hz" % FS)
     samples = t.column("samples").combine_chunks()
@@ -117,7 +118,7 @@ def run(silver, out, processes, block):
             feats[lo:lo + len(f)] = f
     t_dsp = time.perf_counter()
     table = pa.table({"fiber_id": [k[0] for k in keys], "channel": pa.array([k[1] for k in keys], pa.int32()),
-                      "window_start": pa.array(np.array(window_start, dtype=np.int64), pa.timestamp("us", "UTC")),
+                      "window_start": pa.array(np.array(window_start, dtype=np.int64), pa.timestamp("us")),
                       **{name: feats[:, c] for c, name in enumerate(FEATURES)}})
     os.makedirs(out, exist_ok=True)
     pq.write_table(table, os.path.join(out, "features.parquet"))
@@ -135,7 +136,8 @@ def compare(peer, gold_table):
     g = read_table(gold_table, ["fiber_id", "channel", "window_start"] + FEATURES)
     def key(t):
         return [f"{a}|{b}|{c}" for a, b, c in zip(t.column("fiber_id").to_pylist(), t.column("channel").to_pylist(),
-                                                  t.column("window_start").cast(pa.int64()).to_pylist())]
+                                                  t.column("window_start").cast(pa.timestamp("us"))
+                                                  .cast(pa.int64()).to_pylist())]
     gi = {k: i for i, k in enumerate(key(g))}
     pk = key(peer)
     idx = np.array([gi.get(k, -1) for k in pk])

@@ -19,6 +19,8 @@
 #   BENCH_SCALE_MODEL []                  registered model whose champion scores; empty = train one logistic
 #                                         regression (no search) on the first gold of the run and promote it as
 #                                         fosm-bench-scale-<channels> (once; reused while its champion exists)
+#   BENCH_SCALE_PEER [1]                  1 = after gold, bench/python_peer.py (pyarrow + numpy/scipy) on the same
+#                                         silver table with k processes, features checked against gold's
 #   BENCH_SCALE_JFR [0]                   1 = Java Flight Recorder profile of each stage's driver JVM (local mode:
 #                                         the executors are in it) into .../events/<size>-local<k>/<stage>.jfr
 #   BENCH_SCALE_KEEP_LAKES [0]            1 = keep each lakehouse under $BENCH_OUT/scale/lake
@@ -45,16 +47,17 @@ mkdir -p "$out/logs" "$out/data" "$out/events" "$out/lake"
 # The stage line each job prints, e.g. "gold: 61184 windows ... in 46.0 s"; kept in the log, parsed by the report.
 run_stage() {  # size master stage lake conf -> log
   local size=$1 master=$2 stage=$3 conf=$4 ev="$out/events/$1-local$2/$3"
-  local log="$out/logs/$1-local$2-$3.log" java_opts="-Dlog4j2.configurationFile=file:$root/conf/log4j2.properties"
+  local log="$out/logs/$1-local$2-$3.log" jfr=""
   rm -rf "$ev" "$log.cpu" && mkdir -p "$ev"
   if [[ "${BENCH_SCALE_JFR:-0}" == 1 ]]; then
-    java_opts="$java_opts -XX:StartFlightRecording=filename=$ev.jfr,settings=profile,dumponexit=true"
+    # SPARK_SUBMIT_OPTS reaches the driver JVM (bin/fosm's own extraJavaOptions stay as they are)
+    jfr="-XX:StartFlightRecording=filename=$ev.jfr,settings=profile,dumponexit=true"
   fi
   local t0 t1
   t0=$(date +%s%N)
   # the process's CPU seconds (user, system) too: on a shared machine they vary far less than wall time
-  FOSM_CONF_FILE="$conf" FOSM_SPARK_SUBMIT_ARGS="--master local[$master] --conf spark.eventLog.enabled=true \
---conf spark.eventLog.dir=file://$ev --conf spark.driver.extraJavaOptions=$java_opts" \
+  SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:-} $jfr" FOSM_CONF_FILE="$conf" \
+  FOSM_SPARK_SUBMIT_ARGS="--master local[$master] --conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file://$ev" \
     /usr/bin/time -f "process_cpu_s %U %S" -a -o "$log.cpu" bin/fosm "$stage" > "$log" 2>&1 \
     || { echo "bench-scale: $stage failed ($log):" >&2; tail -20 "$log" >&2; return 1; }
   cat "$log.cpu" >> "$log" && rm -f "$log.cpu"
@@ -114,6 +117,15 @@ EOF
         grep -q '^mlflow.model_name' "$conf" || echo "mlflow.model_name = $model" >> "$conf"
       fi
       run_stage "$size" "$m" "$stage" "$conf"
+      if [[ "$stage" == gold && "${BENCH_SCALE_PEER:-1}" == 1 ]]; then
+        # the end-to-end Python peer on the same silver table and as many processes as gold had cores
+        OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 "$py" bench/python_peer.py \
+          --silver "$lake/silver/chunks" --gold "$lake/gold/features" --processes "$m" \
+          --out "$out/peer/$size-local$m" > "$out/logs/$size-local$m-peer.log" 2>&1 \
+          || { echo "bench-scale: python peer failed:" >&2; tail -20 "$out/logs/$size-local$m-peer.log" >&2; exit 1; }
+        sed 's/^/  /' "$out/logs/$size-local$m-peer.log"
+        rm -f "$out/peer/$size-local$m/features.parquet"
+      fi
     done
     du -sk "$lake"/* > "$out/logs/$size-local$m-lake-du.txt" 2>/dev/null || true
     [[ "${BENCH_SCALE_KEEP_LAKES:-0}" == 1 ]] || rm -rf "$lake"

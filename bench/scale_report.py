@@ -97,6 +97,21 @@ def main():
             lines.append(row)
             rows.append({"size": size, "stage": stage, "speedup_local2_over_local1": speedup,
                          "runs": {f"local[{k}]": c for k, c in zip(masters, cells) if c}})
+    peers = {}
+    for path in glob.glob(os.path.join(args.out, "peer", "*", "python_peer.json")):
+        m = re.match(r"(c\d+-s\d+)-local(\d+)$", os.path.basename(os.path.dirname(path)))
+        if m:
+            peer = json.load(open(path))
+            gold = runs.get((m.group(1), int(m.group(2)), "gold"))
+            if gold:
+                peer["gold_over_peer"] = peer["seconds"] / gold["seconds"]
+            peers[f"{m.group(1)} {m.group(2)} processes"] = peer
+            check = peer.get("check", {})
+            lines.append(f"| {m.group(1)} | python peer, {m.group(2)} processes: {peer['seconds']:.1f} s, "
+                         f"{peer['samples_per_s_per_process'] / 1e6:.2f} M samples/s per process"
+                         + (f", gold / peer speed {peer['gold_over_peer']:.3f}" if gold else "")
+                         + (f", max rel. difference to gold {check['max_relative_difference']:.2g}" if check else "")
+                         + " |")
     # per-sample cost from the smallest to the largest size (the goal: flat within 20 %)
     flat = {}
     if len(sizes) > 1:
@@ -112,7 +127,7 @@ def main():
         cpu = "unknown"
     result = {"machine": {"cpu": cpu, "cores": os.cpu_count(), "load_average": os.getloadavg()},
               "goals_samples_per_s_per_core": GOALS, "rows": rows,
-              "cost_per_sample_largest_over_smallest": flat}
+              "cost_per_sample_largest_over_smallest": flat, "python_peer": peers}
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(result, f, indent=1)
     text = "\n".join(lines)
