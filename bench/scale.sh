@@ -45,7 +45,7 @@ mkdir -p "$out/logs" "$out/data" "$out/events" "$out/lake"
 [[ "${BENCH_SCALE_BUILD:-1}" == 0 ]] || mvn -B -q ${MVN_FLAGS:-} install -DskipTests
 
 # The stage line each job prints, e.g. "gold: 61184 windows ... in 46.0 s"; kept in the log, parsed by the report.
-run_stage() {  # size master stage lake conf -> log
+run_stage() {  # size master stage conf-file; writes logs/<size>-local<master>-<stage>.log
   local size=$1 master=$2 stage=$3 conf=$4 ev="$out/events/$1-local$2/$3"
   local log="$out/logs/$1-local$2-$3.log" jfr=""
   rm -rf "$ev" "$log.cpu" && mkdir -p "$ev"
@@ -53,14 +53,15 @@ run_stage() {  # size master stage lake conf -> log
     # SPARK_SUBMIT_OPTS reaches the driver JVM (bin/fosm's own extraJavaOptions stay as they are)
     jfr="-XX:StartFlightRecording=filename=$ev.jfr,settings=profile,dumponexit=true"
   fi
-  local t0 t1
-  t0=$(date +%s%N)
+  local t0 t1 timer=()
   # the process's CPU seconds (user, system) too: on a shared machine they vary far less than wall time
+  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f "process_cpu_s %U %S" -a -o "$log.cpu")
+  t0=$(date +%s%N)
   SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:-} $jfr" FOSM_CONF_FILE="$conf" \
   FOSM_SPARK_SUBMIT_ARGS="--master local[$master] --conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file://$ev" \
-    /usr/bin/time -f "process_cpu_s %U %S" -a -o "$log.cpu" bin/fosm "$stage" > "$log" 2>&1 \
+    ${timer[@]+"${timer[@]}"} bin/fosm "$stage" > "$log" 2>&1 \
     || { echo "bench-scale: $stage failed ($log):" >&2; tail -20 "$log" >&2; return 1; }
-  cat "$log.cpu" >> "$log" && rm -f "$log.cpu"
+  [[ ! -f "$log.cpu" ]] || { cat "$log.cpu" >> "$log" && rm -f "$log.cpu"; }
   t1=$(date +%s%N)
   echo "process_wall_ns $((t1 - t0))" >> "$log"
   echo "  local[$master] $(grep -E "^$stage: " "$log" | head -1)"
