@@ -21,6 +21,7 @@ help:
 	@echo "make demo    set up, generate a fiber, bronze -> silver -> gold -> train -> promote -> score, then a live Kafka feed through fosm stream (incidents, dead letters, drift), print a summary"
 	@echo "make test    set up and run every test (unit, Spark, MLflow, spark-submit to a standalone cluster)"
 	@echo "make bench   benchmarks (see docs/benchmarks.md); make bench-xgboost: Spark vs Python XGBoost training"
+	@echo "make bench-scale   bronze/silver/gold/score per core at local[1]/local[2] on 0.1-1 G samples (docs/benchmarks.md)"
 	@echo "make bench-bronze-real   bronze end to end on the real interrogator sample files (docs/benchmarks.md)"
 	@echo "make bench-stream   streaming benchmark: Kafka live feed -> fosm stream at local[2] (docs/benchmarks.md)"
 	@echo "make kafka-up / kafka-down     start / stop the local Kafka broker (KRaft, 127.0.0.1:9092, data in .cache/kafka)"
@@ -153,6 +154,12 @@ demo: venv build mlflow-up kafka-up
 
 bench: venv build
 	bench/run.sh
+
+# Scale benchmark: bronze, silver, gold, score per core at local[1] and local[2] on 0.1 / 0.3 / 1 G samples
+# (BENCH_SCALE_SECONDS="30" for a quick run; docs/benchmarks.md)
+.PHONY: bench-scale
+bench-scale: venv build
+	BENCH_SCALE_BUILD=0 bench/scale.sh
 
 # Bronze end to end on the real interrogator sample files (docs/benchmarks.md)
 .PHONY: bench-bronze-real

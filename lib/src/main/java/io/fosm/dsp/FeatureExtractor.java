@@ -51,6 +51,8 @@ public final class FeatureExtractor {
     private final double[] fftBuffer;
     private final double[] power;
     private final double[] floatScratch;
+    /** ln(bins), the entropy's normaliser. */
+    private final double logBins;
 
     /** Plans the FFT and precomputes the window, bin frequencies and band bin ranges. */
     public FeatureExtractor(FeatureConfig config) {
@@ -88,6 +90,7 @@ public final class FeatureExtractor {
         this.fftBuffer = new double[n];
         this.power = new double[bins + 1];
         this.floatScratch = new double[n];
+        this.logBins = Math.log(bins);
     }
 
     /** Feature names in output order for a configuration: {@link #BASE_FEATURES} then one per band. */
@@ -154,41 +157,78 @@ public final class FeatureExtractor {
         return out;
     }
 
-    /** Time features; also leaves the mean-removed, Hann-weighted window in fftBuffer. */
+    /**
+     * Time features; also leaves the mean-removed, Hann-weighted window in fftBuffer. The sums run on two
+     * interleaved accumulators (even and odd samples) so that consecutive additions do not wait on each other; the
+     * result differs from a single running sum only in rounding.
+     */
     private void extractTime(double[] x, int offset, double[] out) {
-        double sum = 0;
-        double sumSq = 0;
+        double sumA = 0;
+        double sumB = 0;
+        double sumSqA = 0;
+        double sumSqB = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (int i = offset; i < offset + n; i++) {
-            double v = x[i];
-            sum += v;
-            sumSq += v * v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+        int end = offset + n;
+        int i = offset;
+        for (; i + 1 < end; i += 2) {
+            double a = x[i];
+            double b = x[i + 1];
+            sumA += a;
+            sumB += b;
+            sumSqA += a * a;
+            sumSqB += b * b;
+            min = Math.min(min, Math.min(a, b));
+            max = Math.max(max, Math.max(a, b));
         }
+        if (i < end) {
+            double a = x[i];
+            sumA += a;
+            sumSqA += a * a;
+            min = Math.min(min, a);
+            max = Math.max(max, a);
+        }
+        double sum = sumA + sumB;
+        double sumSq = sumSqA + sumSqB;
         // see TimeFeatures: a constant window is centred on itself so it has exactly zero spread and spectrum
         double mu = max == min ? x[offset] : sum / n;
-        double m2 = 0;
-        double m3 = 0;
-        double m4 = 0;
+        double m2a = 0;
+        double m2b = 0;
+        double m3a = 0;
+        double m3b = 0;
+        double m4a = 0;
+        double m4b = 0;
         int crossings = 0;
-        double prev = 0;
-        for (int i = 0; i < n; i++) {
-            double d = x[offset + i] - mu;
+        double prev = x[offset] - mu;
+        int j = 0;
+        for (; j + 1 < n; j += 2) {
+            double d = x[offset + j] - mu;
+            double e = x[offset + j + 1] - mu;
             double d2 = d * d;
-            m2 += d2;
-            m3 += d2 * d;
-            m4 += d2 * d2;
-            if (i > 0 && prev * d < 0) {
-                crossings++;
-            }
-            prev = d;
-            fftBuffer[i] = d * hann[i];
+            double e2 = e * e;
+            m2a += d2;
+            m2b += e2;
+            m3a += d2 * d;
+            m3b += e2 * e;
+            m4a += d2 * d2;
+            m4b += e2 * e2;
+            crossings += (prev * d < 0 ? 1 : 0) + (d * e < 0 ? 1 : 0);
+            prev = e;
+            fftBuffer[j] = d * hann[j];
+            fftBuffer[j + 1] = e * hann[j + 1];
         }
-        m2 /= n;
-        m3 /= n;
-        m4 /= n;
+        if (j < n) {
+            double d = x[offset + j] - mu;
+            double d2 = d * d;
+            m2a += d2;
+            m3a += d2 * d;
+            m4a += d2 * d2;
+            crossings += prev * d < 0 ? 1 : 0;
+            fftBuffer[j] = d * hann[j];
+        }
+        double m2 = (m2a + m2b) / n;
+        double m3 = (m3a + m3b) / n;
+        double m4 = (m4a + m4b) / n;
         double rms = Math.sqrt(sumSq / n);
         double maxAbs = Math.max(Math.abs(min), Math.abs(max));
         out[RMS] = rms;
@@ -200,30 +240,102 @@ public final class FeatureExtractor {
         out[ZERO_CROSSING_RATE] = TimeFeatures.zeroCrossingRate(crossings, n, config.sampleRate());
     }
 
+    /**
+     * The spectral features of {@link SpectralFeatures} in three passes over the spectrum instead of one per feature
+     * (and S once instead of in every feature): S, sum f P and the dominant bin; then the spread around the
+     * centroid and the entropy; then rolloff, flatness and the bands. Equal to the per-feature functions up to
+     * rounding (docs/dsp.md; the scipy fixtures check both).
+     */
     private void extractSpectral(double[] out) {
         fft.realForward(fftBuffer);
         unpackPower(fftBuffer, n, power);
-        double s = SpectralFeatures.total(power, bins);
+        double[] p = power;
+        double[] f = freq;
+        double sA = 0;
+        double sB = 0;
+        double fpA = 0;
+        double fpB = 0;
+        int best = 1;
+        int k = 1;
+        for (; k + 1 <= bins; k += 2) {
+            double a = p[k];
+            double b = p[k + 1];
+            sA += a;
+            sB += b;
+            fpA += f[k] * a;
+            fpB += f[k + 1] * b;
+            if (a > p[best]) {
+                best = k;
+            }
+            if (b > p[best]) {
+                best = k + 1;
+            }
+        }
+        if (k <= bins) {
+            sA += p[k];
+            fpA += f[k] * p[k];
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        double s = sA + sB;
         if (s == 0) {
             for (int i = CENTROID; i < names.length; i++) {
                 out[i] = 0;
             }
             return;
         }
-        out[CENTROID] = SpectralFeatures.centroid(power, freq, bins);
-        out[BANDWIDTH] = SpectralFeatures.bandwidth(power, freq, bins);
-        out[ENTROPY] = SpectralFeatures.entropy(power, bins);
-        out[ROLLOFF] = SpectralFeatures.rolloff(power, freq, bins, config.rolloffFraction());
-        out[FLATNESS] = SpectralFeatures.flatness(power, bins, config.flatnessGroupBins());
-        out[DOMINANT] = SpectralFeatures.dominantFrequency(power, freq, bins);
-        out[TOTAL_POWER] = SpectralFeatures.totalPower(power, bins, powerScale);
+        double centroid = (fpA + fpB) / s;
+        // spread around the centroid, and sum P ln P for the entropy: -sum (P/S) ln(P/S) = ln S - sum(P ln P) / S
+        double spreadA = 0;
+        double spreadB = 0;
+        double plogpA = 0;
+        double plogpB = 0;
+        k = 1;
+        for (; k + 1 <= bins; k += 2) {
+            double a = p[k];
+            double b = p[k + 1];
+            double da = f[k] - centroid;
+            double db = f[k + 1] - centroid;
+            spreadA += da * da * a;
+            spreadB += db * db * b;
+            plogpA += a > 0 ? a * Math.log(a) : 0;
+            plogpB += b > 0 ? b * Math.log(b) : 0;
+        }
+        if (k <= bins) {
+            double a = p[k];
+            double da = f[k] - centroid;
+            spreadA += da * da * a;
+            plogpA += a > 0 ? a * Math.log(a) : 0;
+        }
+        out[CENTROID] = centroid;
+        out[BANDWIDTH] = Math.sqrt((spreadA + spreadB) / s);
+        out[ENTROPY] = bins < 2 ? 0 : Math.max(0, Math.log(s) - (plogpA + plogpB) / s) / logBins;
+        out[ROLLOFF] = rolloff(s);
+        out[FLATNESS] = SpectralFeatures.flatness(p, bins, config.flatnessGroupBins(), s);
+        out[DOMINANT] = p[best] > 0 ? f[best] : 0;
+        out[TOTAL_POWER] = 2 * s * powerScale;
         for (int b = 0; b < bandFrom.length; b++) {
             double acc = 0;
-            for (int k = bandFrom[b]; k < bandTo[b]; k++) {
-                acc += power[k];
+            for (int j = bandFrom[b]; j < bandTo[b]; j++) {
+                acc += p[j];
             }
             out[FIRST_BAND + b] = 2 * acc * powerScale;
         }
+    }
+
+    /** {@link SpectralFeatures#rolloff} with S known. */
+    private double rolloff(double s) {
+        double threshold = config.rolloffFraction() * s;
+        double cum = 0;
+        for (int k = 1; k <= bins; k++) {
+            cum += power[k];
+            if (cum >= threshold) {
+                return freq[k];
+            }
+        }
+        // only reachable through rounding when the fraction is next to 1
+        return freq[bins];
     }
 
     /**

@@ -95,8 +95,16 @@ public final class SpectralFeatures {
         if (groupBins < 1) {
             throw new IllegalArgumentException("flatness group must be at least 1 bin, cannot be: " + groupBins);
         }
+        return flatness(power, bins, groupBins, total(power, bins));
+    }
+
+    /** {@link #flatness(double[], int, int)} with the total power S already known. */
+    static double flatness(double[] power, int bins, int groupBins, double s) {
+        if (groupBins < 1) {
+            throw new IllegalArgumentException("flatness group must be at least 1 bin, cannot be: " + groupBins);
+        }
         int groups = bins / groupBins;
-        if (groups == 0 || total(power, bins) == 0) {
+        if (groups == 0 || s == 0) {
             return 0;
         }
         double sumLog = 0;

@@ -12,6 +12,11 @@ public final class Columns {
     public static final String SAMPLES = "samples";
     public static final String INTERROGATOR_ID = "interrogator_id";
     public static final String SEQ = "seq";
+    /**
+     * size(samples), kept in silver's staged batch only (not published): the audit and the run's counts read it
+     * instead of decoding every sample array again.
+     */
+    public static final String SAMPLE_COUNT = "sample_count";
 
     // ingest metadata
     public static final String INGEST_TIME = "ingest_time";

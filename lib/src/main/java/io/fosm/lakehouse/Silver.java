@@ -34,8 +34,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * the optional per-fiber filters, to {@code silver_chunks}. The classified batch is first written to a staging table;
  * if an error-level Deequ check fails there, nothing is published and {@link Result#published()} is false.
  *
- * <p>Cost: one shuffle on the chunk key (deduplication), one write of the staged batch, two Deequ passes over it,
- * and the two publishing writes. A run over everything replaces the tables; a run for one {@code --date} replaces
+ * <p>Cost: one aggregation of the key columns to find repeated keys and, only when there are, one shuffle of the
+ * batch on the chunk key (deduplication); one write of the staged batch (with {@code sample_count}, so that the
+ * audit and the counts never decode the sample arrays again), two Deequ passes over its small columns, and the two
+ * publishing writes. A run over everything replaces the tables; a run for one {@code --date} replaces
  * that date ({@code replaceWhere}); either way a rerun gives the same tables, so the job is idempotent. Parallelism: {@code spark.sql.shuffle.partitions}.
  */
 public final class Silver {
@@ -65,7 +67,7 @@ public final class Silver {
         Map<String, Long> reasons = new LinkedHashMap<>();
         long valid = 0;
         long validSamples = 0;
-        for (Row r : staged.groupBy(REASON).agg(count(lit(1)), sum(size(col(SAMPLES)))).orderBy(REASON)
+        for (Row r : staged.groupBy(REASON).agg(count(lit(1)), sum(col(SAMPLE_COUNT))).orderBy(REASON)
                 .collectAsList()) {
             if (r.isNullAt(0)) {
                 valid = r.getLong(1);
@@ -95,15 +97,28 @@ public final class Silver {
      */
     public static Dataset<Row> classify(Dataset<Row> bronze, FosmConfig config, Timestamp now) {
         Rules rules = rules(config, lit(now));
+        Dataset<Row> checked = bronze
+                .withColumn(REASON, rules.reason())
+                .withColumn(DETAIL, rules.detail())
+                .withColumn(SAMPLE_COUNT, size(col(SAMPLES)));
+        // the dedupe below shuffles and sorts every sample array by key; a batch without a repeated key (the usual
+        // case) gives the same rows without it, and finding out reads only the key columns
+        if (!hasRepeatedKey(bronze)) {
+            return checked;
+        }
         WindowSpec byKey = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(CHUNK_START))
                 .orderBy(col(REASON).isNull().desc(), col(SEQ).desc(), col(INGEST_TIME).desc(), col(SOURCE_FILE).asc());
         Column duplicate = col(REASON).isNull().and(row_number().over(byKey).gt(1));
-        return bronze
-                .withColumn(REASON, rules.reason())
-                .withColumn(DETAIL, rules.detail())
+        return checked
                 .withColumn(DETAIL, when(duplicate, concat(lit("same key as the kept chunk with seq "),
                         first(col(SEQ)).over(byKey), lit(" from "), first(col(SOURCE_FILE)).over(byKey))).otherwise(col(DETAIL)))
                 .withColumn(REASON, when(duplicate, lit("duplicate_key")).otherwise(col(REASON)));
+    }
+
+    /** Whether two rows of the batch share (fiber_id, channel, chunk_start); an aggregation of the key columns only. */
+    static boolean hasRepeatedKey(Dataset<Row> bronze) {
+        return !bronze.groupBy(col(FIBER_ID), col(CHANNEL), col(CHUNK_START)).count()
+                .filter(col("count").gt(1)).limit(1).isEmpty();
     }
 
     /** The validation rules of one chunk row as two columns: the first rule broken (null if none) and its detail. */
@@ -121,6 +136,10 @@ public final class Silver {
         Column expectedRate = fiberLookup(config, f -> lit(f.sampleRate()));
         Column expectedCount = round(col(SAMPLE_RATE).multiply(config.chunkSeconds())).cast("int");
         Column nonFinite = expr("size(filter(" + SAMPLES + ", x -> isnan(x) OR abs(x) = double('Infinity')))");
+        // the test of every row: array_max/array_min are compiled, the lambda above is interpreted per sample (it
+        // only runs for the detail of a failing row); NaN sorts above +Infinity, so a NaN makes the max NaN
+        Column anyNonFinite = expr("isnan(array_max(" + SAMPLES + ")) OR array_max(" + SAMPLES
+                + ") = double('Infinity') OR array_min(" + SAMPLES + ") = double('-Infinity')");
         Timestamp earliest = Timestamp.from(config.silver().earliestTime());
         Column latest = now.plus(expr("INTERVAL " + config.silver().futureToleranceSeconds() + " SECONDS"));
 
@@ -128,7 +147,7 @@ public final class Silver {
                 .when(outOfRange, lit("channel_out_of_range"))
                 .when(col(SAMPLE_RATE).notEqual(expectedRate), lit("sample_rate_mismatch"))
                 .when(size(col(SAMPLES)).notEqual(expectedCount), lit("wrong_sample_count"))
-                .when(nonFinite.gt(0), lit("non_finite_sample"))
+                .when(anyNonFinite, lit("non_finite_sample"))
                 .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(latest)), lit("bad_timestamp"));
         Column detail = when(channels.isNull(), concat(lit("fiber '"), col(FIBER_ID),
                         lit("' is not in the fiber registry (config key fibers)")))
@@ -138,7 +157,7 @@ public final class Silver {
                         lit(" but fiber "), col(FIBER_ID), lit(" is registered at "), expectedRate))
                 .when(size(col(SAMPLES)).notEqual(expectedCount), concat(lit("expected "), expectedCount,
                         lit(" samples (sample_rate x record.chunk_seconds), got "), size(col(SAMPLES))))
-                .when(nonFinite.gt(0), concat(nonFinite, lit(" NaN/infinite samples")))
+                .when(anyNonFinite, concat(nonFinite, lit(" NaN/infinite samples")))
                 .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(latest)),
                         concat(lit("chunk_start "), col(CHUNK_START).cast("string"), lit(" outside "), lit(earliest.toInstant().toString()),
                                 lit(" .. now + "), lit(config.silver().futureToleranceSeconds()), lit(" s")));
