@@ -51,7 +51,7 @@ public final class ExitCode {
             return firstLineOf(t.getMessage());
         }
         Throwable root = rootCause(t);
-        String cause = describe(root);
+        String cause = describe(root, wherePeer(t, root));
         if (root == t) {
             return fosmWorded(t) ? cause : "Cannot complete: " + cause;
         }
@@ -73,6 +73,33 @@ public final class ExitCode {
         }
         err.flush();
         return code;
+    }
+
+    /**
+     * A network failure's root ({@code java.net.ConnectException: Connection refused}) does not say where; the HTTP
+     * client's wrapper nearest to it does ({@code Connect to 127.0.0.1:9000 [/127.0.0.1] failed: Connection refused}):
+     * that message, or null.
+     */
+    private static String wherePeer(Throwable t, Throwable root) {
+        if (!root.getClass().getName().startsWith("java.net.") || root.getMessage() == null) {
+            return null;
+        }
+        String where = null;
+        for (Throwable c = t; c != null && c != root; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && m.length() > root.getMessage().length() && m.contains(root.getMessage())
+                    && m.matches("(?s).*:\\d+.*")) {
+                where = m;
+            }
+        }
+        return where;
+    }
+
+    private static String describe(Throwable t, String where) {
+        if (where != null) {
+            return t.getClass().getName() + ": " + firstLineOf(where);
+        }
+        return describe(t);
     }
 
     private static String describe(Throwable t) {

@@ -91,7 +91,9 @@ public final class ConfigSources {
             // provenance tag of training runs, set by bin/fosm from git
             "FOSM_GIT_COMMIT",
             // where the real interrogator sample files are (tests, make demo, bench)
-            "FOSM_DAS_SAMPLES");
+            "FOSM_DAS_SAMPLES",
+            // the fault-injection hook (io.fosm.reliability.FaultPoints, docs/reliability.md), validated there
+            io.fosm.reliability.FaultPoints.ENV);
 
     /** MLflow's own variable for the tracking server; it overrides mlflow.tracking_uri of the files. */
     static final String MLFLOW_TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";

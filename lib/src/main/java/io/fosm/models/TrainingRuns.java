@@ -45,9 +45,29 @@ public final class TrainingRuns {
     public record Outcome(Training.Result training, Map<String, String> runIds, Optional<Trainer.TrainedModel> best,
                           Optional<ModelVersion> version, String experimentId) {}
 
-    /** Trains, logs and registers; {@code env} supplies provenance ({@code FOSM_GIT_COMMIT}). */
+    /**
+     * Trains, logs and registers; {@code env} supplies provenance ({@code FOSM_GIT_COMMIT}). When the MLflow server
+     * stops answering after the start-up check, fails with one line naming it: the runs logged so far stay unfinished,
+     * nothing is registered unless the registration itself had completed, and a rerun registers one version.
+     */
     public static Outcome train(SparkSession spark, FosmConfig config, TrainingOptions options, MlflowTracking mlflow,
                                 Map<String, String> env) {
+        try {
+            return trainAndRegister(spark, config, options, mlflow, env);
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                // the client's wrapper of a network failure (an HTTP error answer is an MlflowHttpException instead)
+                if (t instanceof org.mlflow.tracking.MlflowClientException && t.getCause() instanceof java.io.IOException) {
+                    throw new io.fosm.registry.RegistryException("Cannot train: the MLflow tracking server at "
+                            + mlflow.trackingUri() + " stopped answering during the training; rerun when it is back", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static Outcome trainAndRegister(SparkSession spark, FosmConfig config, TrainingOptions options,
+                                            MlflowTracking mlflow, Map<String, String> env) {
         String experiment = mlflow.experimentId(config.mlflow().experiment());
         Runs runs = new Runs(spark, config, options, mlflow, experiment, env);
         Training.Result result;

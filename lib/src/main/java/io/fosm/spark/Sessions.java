@@ -1,6 +1,7 @@
 package io.fosm.spark;
 
 import io.fosm.config.FosmConfig;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -37,12 +38,26 @@ public final class Sessions {
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         // s3a:// lakehouses: keep directory markers (fast commits; right on real S3 too)
         conf.setIfMissing("spark.hadoop." + MARKER_RETENTION, "keep");
+        // s3a:// lakehouses: an unreachable endpoint fails the job within about a minute instead of retrying for many
+        // (hadoop-aws 3.3.4 defaults: 20 SDK attempts inside each of 7 S3A retries, 200 s socket timeout)
+        S3A_RETRY_BOUNDS.forEach((k, v) -> conf.setIfMissing("spark.hadoop." + k, v));
         // the s3.* keys, when set, win over spark-submit's spark.hadoop.fs.s3a.* (the validated config is the record)
         config.s3().hadoopSettings().forEach((k, v) -> conf.set("spark.hadoop." + k, v));
         return SparkSession.builder().config(conf).getOrCreate();
     }
 
     private static final String MARKER_RETENTION = "fs.s3a.directory.marker.retention";
+
+    /**
+     * Bounded S3A retries (docs/reliability.md, "S3 endpoint down"), each unless spark-submit or the environment set
+     * it: at most 3 AWS SDK attempts per request, 3 S3A retries from 500 ms, 5 s to connect, 60 s per socket read.
+     */
+    public static final Map<String, String> S3A_RETRY_BOUNDS = Map.of(
+            "fs.s3a.attempts.maximum", "3",
+            "fs.s3a.retry.limit", "3",
+            "fs.s3a.retry.interval", "500ms",
+            "fs.s3a.connection.establish.timeout", "5000",
+            "fs.s3a.connection.timeout", "60000");
 
     /**
      * The Hadoop configuration of code that writes through the Hadoop FileSystem API without a SparkSession (the
@@ -55,6 +70,13 @@ public final class Sessions {
             hadoop.set(kv._1(), kv._2());
         }
         hadoop.setIfUnset(MARKER_RETENTION, "keep");
+        // setIfUnset would see the defaults of core-default.xml: only a value set elsewhere wins over the bounds
+        S3A_RETRY_BOUNDS.forEach((k, v) -> {
+            String[] sources = hadoop.getPropertySources(k);
+            if (sources == null || java.util.Arrays.stream(sources).allMatch("core-default.xml"::equals)) {
+                hadoop.set(k, v);
+            }
+        });
         config.s3().hadoopSettings().forEach(hadoop::set);
         return hadoop;
     }

@@ -54,6 +54,23 @@ class ExitCodeTest {
     }
 
     @Test
+    void aNetworkFailureNamesThePeerTheClientWasTalkingTo() {
+        // the chain of an S3A write to an endpoint that went down (hadoop-aws, AWS SDK, its Apache HTTP client)
+        java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+        RuntimeException http = new RuntimeException("Connect to 127.0.0.1:35847 [/127.0.0.1] failed: Connection"
+                + " refused", refused);
+        RuntimeException sdk = new RuntimeException("Unable to execute HTTP request: Connect to 127.0.0.1:35847"
+                + " [/127.0.0.1] failed: Connection refused", http);
+        RuntimeException delta = new RuntimeException("[DELTA_CANNOT_CREATE_LOG_PATH] Cannot create s3a://b/lake",
+                new java.io.IOException("PUT 0-byte object on lake: " + sdk.getMessage(), sdk));
+        assertEquals("Cannot complete: java.net.ConnectException: Connect to 127.0.0.1:35847 [/127.0.0.1] failed:"
+                + " Connection refused", ExitCode.firstLine(delta));
+        // no wrapper says where: the root as it is
+        assertEquals("Cannot complete: java.net.ConnectException: Connection refused",
+                ExitCode.firstLine(new RuntimeException("failed", refused)));
+    }
+
+    @Test
     void theReportPutsTheReasonFirstAndTheStackTraceAfterIt() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = ExitCode.report("fosm gold", new SparkException("Job aborted\nmore",

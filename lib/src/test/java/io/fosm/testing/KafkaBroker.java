@@ -50,15 +50,28 @@ import scala.Option;
 public final class KafkaBroker implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
     private final Path dir;
     private final int port;
+    private final Properties properties;
     private boolean closed;
 
-    private KafkaBroker(KafkaRaftServer server, Path dir, int port) {
+    private KafkaBroker(KafkaRaftServer server, Path dir, int port, Properties properties) {
         this.server = server;
         this.dir = dir;
         this.port = port;
+        this.properties = properties;
+    }
+
+    /**
+     * Stops the broker and starts it again on the same ports and log folder (its topics, messages and committed
+     * offsets kept), as an operator's rolling restart does; returns once it answers metadata requests again.
+     */
+    public synchronized void restart() {
+        shutdownQuietly(server);
+        server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM, Option.empty());
+        server.startup();
+        awaitReady();
     }
 
     /** Starts a broker with its log directory in a fresh folder under {@code java.io.tmpdir}. */
@@ -88,9 +101,9 @@ public final class KafkaBroker implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             int brokerPort = freePort();
             int controllerPort = freePort();
-            KafkaRaftServer server = new KafkaRaftServer(
-                    new KafkaConfig(brokerProperties(logDir, brokerPort, controllerPort), false),
-                    Time.SYSTEM, Option.empty());
+            Properties properties = brokerProperties(logDir, brokerPort, controllerPort);
+            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM,
+                    Option.empty());
             try {
                 server.startup();
             } catch (RuntimeException e) {
@@ -98,7 +111,7 @@ public final class KafkaBroker implements AutoCloseable {
                 shutdownQuietly(server);
                 continue;
             }
-            KafkaBroker broker = new KafkaBroker(server, dir, brokerPort);
+            KafkaBroker broker = new KafkaBroker(server, dir, brokerPort, properties);
             broker.awaitReady();
             return broker;
         }
@@ -155,9 +168,18 @@ public final class KafkaBroker implements AutoCloseable {
                     .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
             while (true) {
-                var desc = admin.describeTopics(List.of(name)).allTopicNames()
-                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(name);
-                if (desc.partitions().size() == partitions
+                org.apache.kafka.clients.admin.TopicDescription desc;
+                try {
+                    desc = admin.describeTopics(List.of(name)).allTopicNames()
+                            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(name);
+                } catch (ExecutionException e) {
+                    // created, but the broker's metadata cache does not list it yet (seen on a loaded machine)
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                    desc = null;
+                }
+                if (desc != null && desc.partitions().size() == partitions
                         && desc.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     return;
                 }
