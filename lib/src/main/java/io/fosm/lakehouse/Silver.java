@@ -58,7 +58,9 @@ public final class Silver {
         Sessions.describe(spark, "fosm-silver", "silver: validate, dedupe and stage " + batchTag);
         Dataset<Row> classified = classify(bronze, config, Timestamp.from(Instant.now()));
         String stagingPath = Tables.SILVER_STAGING.path(config);
-        classified.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(stagingPath);
+        // a concurrent silver run may stage at the same moment: its refusal is Delta's, named in one line
+        Delta.commit(Tables.SILVER_STAGING.tableName(), () -> classified.write().format("delta").mode("overwrite")
+                .option("overwriteSchema", "true").save(stagingPath));
         FaultPoints.reached("silver.after_stage_commit");
         Dataset<Row> staged = spark.read().format("delta").load(stagingPath);
 

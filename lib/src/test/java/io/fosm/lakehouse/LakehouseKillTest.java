@@ -124,6 +124,55 @@ class LakehouseKillTest {
         assertEquals(REFERENCE.get("bronze"), fingerprint(config), "each landing file once: " + outcomes);
     }
 
+    @Test
+    void twoSilverRunsAndTwoGoldRunsAtOnceEndWithTheUninterruptedResult() throws Exception {
+        for (String job : List.of("silver", "gold")) {
+            FosmConfig config = lake("concurrent-" + job);
+            // the jobs before this one ran uninterrupted
+            for (String before : List.of("bronze", "silver")) {
+                if (before.equals(job)) {
+                    break;
+                }
+                run(before, config);
+            }
+            List<String> outcomes = atOnce(() -> run(job, config));
+            for (String o : outcomes) {
+                assertTrue(o.equals("ok") || o.startsWith("Cannot commit ") && o.contains("rerun it"), job + ": " + o);
+            }
+            assertTrue(outcomes.contains("ok"), job + ": one of two concurrent runs completes: " + outcomes);
+            // no rerun: the run that completed left the whole result, the loser wrote nothing
+            assertEquals(REFERENCE.get(job), fingerprint(config), "two " + job + " runs at once: " + outcomes);
+        }
+    }
+
+    /** Runs {@code job} twice at once on this JVM's session; each outcome "ok" or the concurrent-commit message. */
+    private static List<String> atOnce(Runnable job) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<String> outcomes = new ArrayList<>();
+        try {
+            List<Future<String>> runs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                runs.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        job.run();
+                        return "ok";
+                    } catch (Delta.ConcurrentCommitException e) {
+                        return e.getMessage();
+                    }
+                }));
+            }
+            go.countDown();
+            for (Future<String> f : runs) {
+                outcomes.add(f.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return outcomes;
+    }
+
     private static FosmConfig lake(String name) throws IOException {
         Path root = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), name);
         copyTree(landing.resolve("landing"), root.resolve("landing"));
