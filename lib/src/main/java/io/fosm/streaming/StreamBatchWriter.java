@@ -135,10 +135,14 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
 
     /** Window rows in gold's table layout (keys, DSP features, context features). */
     Dataset<Row> featureRows(Dataset<StreamRow> windows) {
-        StructType schema = Gold.windowSchema(perFiber).add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
+        StructType schema = Gold.windowSchema(perFiber);
+        for (String c : MOTION_FEATURES) {
+            schema = schema.add(c, DataTypes.DoubleType, false);
+        }
+        schema = schema.add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
         FiberFeatures layout = perFiber;
         return windows.map((MapFunction<StreamRow, Row>) r -> {
-            // the stream's window rows carry the fiber's DSP features then the temporal context: split them
+            // the stream's window rows carry the fiber's DSP features, the temporal context then the motion: split them
             FeatureConfig f = layout.forFiber(r.getFiberId());
             int dsp = FeatureExtractor.featureNames(f).length;
             double[] all = r.getFeatures();
