@@ -47,7 +47,7 @@ class GoldContextTest {
         String[] names = Gold.featureNames(config, 1000);
         Dataset<Row> java = Gold.withSpatialContext(windows, config).select(Gold.tableOrder(names));
         Dataset<Row> base = windows.drop(Gold.TEMPORAL_COLUMNS.toArray(new String[0])).drop(Gold.MOTION_INPUT);
-        Dataset<Row> sql = withTemporalContextSql(withSpatialContextSql(base, 2), 3, 7).select(Gold.tableOrder(names));
+        Dataset<Row> sql = withTemporalContextSql(withSpatialContextSql(base, 2), 3, 7);
 
         assertEquals(sql.count(), java.count());
         List<Column> renamed = new ArrayList<>(List.of(col(FIBER_ID), col(CHANNEL), col(WINDOW_START)));
