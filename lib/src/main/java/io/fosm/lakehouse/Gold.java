@@ -354,7 +354,10 @@ public final class Gold {
     public static double[] motionInput(double previousPower, double[] features, int dsp) {
         double[] out = new double[1 + SpatialMotion.ENVELOPE_FRAMES];
         out[0] = previousPower;
-        System.arraycopy(features, dsp, out, 1, SpatialMotion.ENVELOPE_FRAMES);
+        // a window restored from a stream state written before the envelope existed has none: a flat one
+        if (features.length >= dsp + SpatialMotion.ENVELOPE_FRAMES) {
+            System.arraycopy(features, dsp, out, 1, SpatialMotion.ENVELOPE_FRAMES);
+        }
         return out;
     }
 
