@@ -226,9 +226,12 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                         batchId, now), Encoders.row(Schemas.STREAM_DEAD_LETTER));
     }
 
-    /** Appends once per batch: Delta skips a txnVersion it already committed for this writer. */
+    /**
+     * Appends once per batch: Delta skips a txnVersion it already committed for this writer. New feature columns may
+     * arrive with a new release (a stream restarted on an older table): they are added (mergeSchema), as gold does.
+     */
     private void write(Dataset<Row> rows, Tables table, long batchId, String... partitions) {
-        rows.write().format("delta").mode("append")
+        rows.write().format("delta").mode("append").option("mergeSchema", "true")
                 .option("txnAppId", appId + "-" + table.tableName())
                 .option("txnVersion", batchId)
                 .partitionBy(partitions)
