@@ -9,14 +9,18 @@ import glob
 import os
 import sys
 
+import pandas as pd
 import pyarrow.parquet as pq
 from sklearn.metrics import f1_score
 
 for lake in sys.argv[1:]:
-    files = [f for f in glob.glob(os.path.join(lake, "gold", "predictions", "**", "*.parquet"), recursive=True)]
-    rows = [pq.read_table(f, columns=None).to_pandas() for f in files]
-    import pandas as pd
-    df = pd.concat(rows)
+    def table(name, columns):
+        files = glob.glob(os.path.join(lake, "gold", name, "**", "*.parquet"), recursive=True)
+        return pd.concat([pq.read_table(f, columns=columns).to_pandas() for f in files])
+
+    # one fiber per lake: (channel, window_start) is the key; label_ambiguous lives in gold_features
+    df = table("predictions", ["channel", "window_start", "label", "predicted_label"]).merge(
+        table("features", ["channel", "window_start", "label_ambiguous"]), on=["channel", "window_start"])
     df = df[df["label"].notna()]
     classes = sorted(df["label"].unique())
     every = f1_score(df["label"], df["predicted_label"], labels=classes, average="macro")
