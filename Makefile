@@ -122,6 +122,8 @@ demo: venv build mlflow-up kafka-up
 	  t0=$$(date +%s); \
 	  echo "== generate: 64 channels x 120 s at 1 kHz, a few injected faults"; \
 	  bin/fosm generate --out $(DEMO_LAKE) --fiber-id demo --channels 64 --duration 120 --seed 7 --fault-rate 0.002; \
+	  echo "== generate: a second synthetic fiber of another seed (demo-b), so training sees two fibers' events"; \
+	  bin/fosm generate --out $(DEMO_LAKE) --fiber-id demo-b --channels 64 --duration 120 --seed 11 --fault-rate 0.002; \
 	  echo "== a real interrogator file as a second fiber (idas: PRODML 2.1, $(DEMO_REAL_FILE))"; \
 	  real=""; for d in "$$FOSM_DAS_SAMPLES" ../shared/das-samples .cache/das-samples; do \
 	    [ -n "$$d" ] && [ -f "$$d/$(DEMO_REAL_FILE)" ] && { real="$$d/$(DEMO_REAL_FILE)"; break; }; done; \

@@ -10,7 +10,7 @@ for a given numpy/scipy version.
 Rerun from the repository root:
     python3 -m venv /tmp/dspvenv && /tmp/dspvenv/bin/pip install numpy scipy
     /tmp/dspvenv/bin/python lib/src/test/python/make_dsp_fixtures.py
-It rewrites lib/src/test/resources/fixtures/{dsp_features,butterworth,savgol}.json.
+It rewrites lib/src/test/resources/fixtures/{dsp_features,butterworth,savgol,motion}.json.
 """
 import json
 import math
@@ -157,6 +157,108 @@ def main():
                         "smoothed": [num(v) for v in sig.savgol_filter(xs, wl, po)]})
     with open(os.path.join(OUT, "savgol.json"), "w") as fh:
         json.dump({"signal": [str(v) for v in xs32], "cases": smooths}, fh, separators=(",", ":"))
+
+    motion(np.random.default_rng(20261202))
+
+
+ENVELOPE_FRAMES = 20
+MAX_SPEED_MPS = 100.0
+
+
+def envelope(x):
+    """docs/dsp.md: mean square of (x - mean(x)) over ENVELOPE_FRAMES frames of floor(N / frames) samples."""
+    length = len(x) // ENVELOPE_FRAMES
+    d = x - x.mean()
+    return (d[:ENVELOPE_FRAMES * length] ** 2).reshape(ENVELOPE_FRAMES, length).mean(axis=1)
+
+
+def envelope_lag(a, b, max_lag):
+    """Lag (frames) maximising sum_n a'[n] b'[n + lag] / (|a'| |b'|), parabola-refined; None for a flat envelope."""
+    a = a - a.mean()
+    b = b - b.mean()
+    norm = math.sqrt((a * a).sum() * (b * b).sum())
+    if norm == 0:
+        return None
+    n = len(a)
+    r = np.correlate(b, a, mode="full")[n - 1 - max_lag:n + max_lag] / norm
+    best = int(np.argmax(r))
+    shift = 0.0
+    if 0 < best < 2 * max_lag:
+        curvature = r[best - 1] - 2 * r[best] + r[best + 1]
+        if curvature < 0:
+            shift = 0.5 * (r[best - 1] - r[best + 1]) / curvature
+    return best - max_lag + shift
+
+
+def motion_features(channels, envelopes, power, previous, neighbors, spacing, frame_seconds, hop_seconds):
+    """docs/dsp.md's motion features of one fiber's windows at one start, straight from the definitions."""
+    db = lambda p: 10 * np.log10(p + 1e-12)
+    at = {c: i for i, c in enumerate(channels)}
+    out = []
+    for i, c in enumerate(channels):
+        near = [j for j, cj in enumerate(channels) if abs(cj - c) <= neighbors]
+        sxt = sxx = 0.0
+        coherences = []
+        for j in near:
+            d = channels[j] - c
+            if d == 0:
+                continue
+            lag = envelope_lag(envelopes[i], envelopes[j], ENVELOPE_FRAMES // 2)
+            if lag is None:
+                continue
+            sxt += d * spacing * lag * frame_seconds
+            sxx += (d * spacing) ** 2
+            if abs(d) == 1:
+                coherences.append(np.corrcoef(envelopes[i], envelopes[j])[0, 1])
+        velocity = 0.0
+        if sxx > 0 and sxt != 0:
+            velocity = sxx / sxt
+            velocity = 0.0 if abs(velocity) > MAX_SPEED_MPS else velocity
+        num = den = 0.0
+        for j in near:
+            lo, hi = at.get(channels[j] - 1), at.get(channels[j] + 1)
+            if lo is None or hi is None or np.isnan(previous[[lo, j, hi]]).any():
+                continue
+            pt = (db(power[j]) - db(previous[j])) / hop_seconds
+            px = ((db(power[hi]) - db(power[lo])) + (db(previous[hi]) - db(previous[lo]))) / (4 * spacing)
+            num += pt * px
+            den += px * px
+        w = power[near] - power[near].min()
+        spread = 0.0
+        if w.sum() > 0:
+            cs = np.asarray(channels, dtype=float)[near]
+            mean = (w * cs).sum() / w.sum()
+            spread = math.sqrt(max(0.0, (w * (cs - mean) ** 2).sum() / w.sum()))
+        out.append([velocity, float(np.mean(coherences)) if coherences else 0.0, -num / den if den > 0 else 0.0,
+                    spread])
+    return out
+
+
+def motion(rng):
+    """A tone burst moving at 8 m/s over channels 0-7 (channel 3 missing) in noise, and a stationary source."""
+    fs, n, spacing, hop = 1000.0, 1000, 1.0, 0.5
+    t = np.arange(n) / fs
+    cases = []
+    for name, speed in [("moving_8mps", 8.0), ("stationary", 0.0)]:
+        channels = [0, 1, 2, 4, 5, 6, 7]
+        signals = []
+        for c in channels:
+            centre = 0.1 + c * spacing / speed if speed else 0.5
+            burst = np.exp(-((t - centre) / 0.06) ** 2) * np.sin(2 * np.pi * 60 * t)
+            signals.append(f32(burst + 0.05 * rng.standard_normal(n)))
+        power = f32(rng.uniform(0.5, 3.0, len(channels)))
+        previous = f32(rng.uniform(0.5, 3.0, len(channels)))
+        previous[5] = np.nan
+        envs = [envelope(s.astype(np.float64)) for s in signals]
+        feats = motion_features(channels, envs, power.astype(np.float64), previous.astype(np.float64), 2, spacing,
+                                (n // ENVELOPE_FRAMES) / fs, hop)
+        cases.append({"name": name, "sampleRate": fs, "spacing": spacing, "hopSeconds": hop, "neighbors": 2,
+                      "channels": channels, "signals": [[str(v) for v in s] for s in signals],
+                      "power": [str(v) for v in power], "previousPower": ["NaN" if np.isnan(v) else str(v) for v in previous],
+                      "envelopes": [[num(v) for v in e] for e in envs],
+                      "motion": [[num(v) for v in m] for m in feats]})
+    with open(os.path.join(OUT, "motion.json"), "w") as fh:
+        json.dump({"cases": cases}, fh, separators=(",", ":"))
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def _close(a, b, path):
 def test_fixtures_regenerate_identically(tmp_path):
     env = dict(os.environ, FOSM_FIXTURES_OUT=str(tmp_path))
     subprocess.run([sys.executable, os.path.join(HERE, "make_dsp_fixtures.py")], check=True, env=env)
-    for name in ("dsp_features.json", "butterworth.json", "savgol.json"):
+    for name in ("dsp_features.json", "butterworth.json", "savgol.json", "motion.json"):
         with open(os.path.join(COMMITTED, name)) as fh:
             committed = json.load(fh)
         with open(tmp_path / name) as fh:

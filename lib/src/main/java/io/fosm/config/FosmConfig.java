@@ -109,7 +109,7 @@ public record FosmConfig(
     /** Gold window and feature settings. */
     public record Gold(double windowSeconds, double hopSeconds, List<double[]> bands, int neighborChannels,
                        int temporalWindows, int baselineWindows, int partitions, double labelCollarSeconds,
-                       double labelCollarChannels) implements Serializable {}
+                       double labelCollarChannels, int lookaheadWindows) implements Serializable {}
 
     /**
      * Where runs and models go: the tracking server, the experiment and the registered model name. The tracking URI
@@ -163,7 +163,7 @@ public record FosmConfig(
         Gold gold = new Gold(window, hop, r.bands("gold.bands"), (int) r.longAtLeast("gold.neighbor_channels", 1),
                 (int) r.longAtLeast("gold.temporal_windows", 0), (int) r.longAtLeast("gold.baseline_windows", 1),
                 (int) r.longAtLeast("gold.partitions", 0), r.nonNegative("gold.label_collar_seconds"),
-                r.nonNegative("gold.label_collar_channels"));
+                r.nonNegative("gold.label_collar_channels"), (int) r.longAtLeast("gold.lookahead_windows", 0));
         String trackingUri = r.nonEmpty("mlflow.tracking_uri");
         if (!trackingUri.matches("^https?://.+")) {
             // the Java client speaks REST only: file: or databricks URIs would fail later with an obscure error

@@ -9,15 +9,21 @@ import java.util.Objects;
 
 /**
  * Temporal context of one channel's windows, the one implementation behind gold and the stream: for each window, the
- * largest crest factor and kurtosis within {@code around} windows before and after it, its power over the
- * channel's baseline (10 log10 of total power over the 20th percentile of the previous {@code baseline} windows;
- * 0 dB without history), and its recent impulsiveness: the median of that largest kurtosis over the window and the
- * {@link #RECENT_WINDOWS} - 1 windows before it, which stays high while strikes keep coming every few seconds
- * (digging) and not after a single knock (a passing pig). Neighbours are counted in windows (rows), not in time, so a
- * gap does not reset the context.
+ * largest crest factor and kurtosis over the windows from {@code around} hops before it to {@code ahead} hops after
+ * it, its power over the channel's baseline (10 log10 of total power over the 20th percentile of the windows of the
+ * previous {@code baseline} hops; 0 dB without history), and its recent impulsiveness: the median of that largest
+ * kurtosis over the window and the windows of the {@link #RECENT_WINDOWS} - 1 hops before it, which stays high while
+ * strikes keep coming every few seconds (digging) and not after a single knock (a passing pig).
  *
- * <p>Windows are pushed in time order; a window is emitted once the {@code around} windows after it are known, or by
- * {@link #flush()} at the end of the data (then with the windows there are). The percentile is exact, with linear
+ * <p>The context is defined in time, on the window grid: a window with start s looks at the windows whose starts lie
+ * in [s - k hop, s + ahead hop] (k = around, baseline or RECENT_WINDOWS - 1). A missing window (a gap in the
+ * channel's data) is missing: the context never reaches further back or ahead to make up for it. Each emitted window
+ * also carries the total power of the window one hop before it on the channel (NaN when that window does not exist),
+ * the input of {@link SpatialMotion}'s power flow.
+ *
+ * <p>Windows are pushed in time order; a window is emitted once a window {@code ahead} hops after it or later is
+ * known, or by {@link #flush()} at the end of the data (then with the windows there are). With {@code ahead = 0} the
+ * context is causal and a window is emitted as soon as it is pushed. The percentile is exact, with linear
  * interpolation between the two closest ranks, as Spark's {@code percentile}. The state is plain data
  * ({@link #state()}/{@link #restore}) so a streaming job can keep it between micro-batches.
  */
@@ -30,12 +36,15 @@ public final class TemporalContext {
     public static final double BASELINE_PERCENTILE = 0.2;
 
     private final int around;
+    private final int ahead;
+    private final long hop;
     private final int baseline;
     private final int crestIndex;
     private final int kurtosisIndex;
     private final int powerIndex;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    // {crest, kurtosis, power, largest kurtosis around} of emitted windows
+    // {crest, kurtosis, power, largest kurtosis around, window start} of emitted windows (entries restored from
+    // states written before the start was kept have 3 or 4 values and count as contiguous)
     private final ArrayDeque<double[]> past = new ArrayDeque<>();
     private double[] sortBuffer;
     private double[] recentBuffer;
@@ -47,27 +56,49 @@ public final class TemporalContext {
         }
     }
 
-    /** Receives a window with its context values ({@link #OUTPUTS} of them, in the order of the class javadoc). */
+    /**
+     * Receives a window with its context values ({@link #OUTPUTS} of them, in the order of the class javadoc) and the
+     * total power of the window one hop before it on the channel (NaN when there is none).
+     */
     @FunctionalInterface
     public interface Sink {
-        void accept(long windowStart, double[] features, double[] context);
+        void accept(long windowStart, double[] features, double[] context, double previousPower);
     }
 
     /**
-     * @param around        windows before and after that the max crest factor / kurtosis look at (gold.temporal_windows)
-     * @param baseline      previous windows of the power baseline (gold.baseline_windows)
+     * A context with as many windows ahead as behind ({@code ahead = around}) and a hop of 1 (window starts counted
+     * in hops).
+     */
+    public TemporalContext(int around, int baseline, int crestIndex, int kurtosisIndex, int powerIndex) {
+        this(around, around, 1, baseline, crestIndex, kurtosisIndex, powerIndex);
+    }
+
+    /**
+     * @param around        hops before a window that the max crest factor / kurtosis look at (gold.temporal_windows)
+     * @param ahead         hops after it (gold.lookahead_windows; 0 = causal)
+     * @param hop           the hop between window starts, in the unit of the starts pushed (samples)
+     * @param baseline      hops before of the power baseline (gold.baseline_windows)
      * @param crestIndex    index of crest_factor in the feature array
      * @param kurtosisIndex index of kurtosis
      * @param powerIndex    index of total_power
      */
-    public TemporalContext(int around, int baseline, int crestIndex, int kurtosisIndex, int powerIndex) {
+    public TemporalContext(int around, int ahead, long hop, int baseline, int crestIndex, int kurtosisIndex,
+                           int powerIndex) {
         if (around < 0) {
             throw new IllegalArgumentException("temporal windows must be at least 0, cannot be: " + around);
+        }
+        if (ahead < 0) {
+            throw new IllegalArgumentException("look-ahead windows must be at least 0, cannot be: " + ahead);
+        }
+        if (hop < 1) {
+            throw new IllegalArgumentException("the hop must be at least 1, cannot be: " + hop);
         }
         if (baseline < 1) {
             throw new IllegalArgumentException("baseline windows must be at least 1, cannot be: " + baseline);
         }
         this.around = around;
+        this.ahead = ahead;
+        this.hop = hop;
         this.baseline = baseline;
         this.crestIndex = crestIndex;
         this.kurtosisIndex = kurtosisIndex;
@@ -75,9 +106,9 @@ public final class TemporalContext {
     }
 
     /** A context for the features of {@code names} (looks up crest_factor, kurtosis and total_power). */
-    public static TemporalContext forFeatures(String[] names, int around, int baseline) {
+    public static TemporalContext forFeatures(String[] names, int around, int ahead, long hop, int baseline) {
         List<String> list = Arrays.asList(names);
-        return new TemporalContext(around, baseline, index(list, "crest_factor"), index(list, "kurtosis"),
+        return new TemporalContext(around, ahead, hop, baseline, index(list, "crest_factor"), index(list, "kurtosis"),
                 index(list, "total_power"));
     }
 
@@ -93,7 +124,7 @@ public final class TemporalContext {
     public int push(long windowStart, double[] features, Sink sink) {
         pending.addLast(new Pending(windowStart, features));
         int emitted = 0;
-        while (pending.size() > around) {
+        while (!pending.isEmpty() && windowStart - pending.peekFirst().windowStart() >= ahead * hop) {
             emitFirst(sink);
             emitted++;
         }
@@ -117,36 +148,55 @@ public final class TemporalContext {
 
     private void emitFirst(Sink sink) {
         Pending w = pending.peekFirst();
+        long start = w.windowStart();
         double[] f = w.features();
         double crest = f[crestIndex];
         double kurt = f[kurtosisIndex];
-        // the `around` previous windows (the newest of `past`) and the `around` next ones (the rest of pending)
+        // the windows of the `around` previous hops (the newest of `past`) and of the `ahead` next ones (pending)
         int seen = 0;
-        for (java.util.Iterator<double[]> it = past.descendingIterator(); it.hasNext() && seen < around; seen++) {
+        for (java.util.Iterator<double[]> it = past.descendingIterator(); it.hasNext() && seen++ < around; ) {
             double[] p = it.next();
+            if (!within(p, start, around)) {
+                break;
+            }
             crest = sparkMax(crest, p[0]);
             kurt = sparkMax(kurt, p[1]);
         }
-        int ahead = 0;
+        boolean self = true;
         for (Pending p : pending) {
-            if (ahead > 0) {
-                crest = sparkMax(crest, p.features()[crestIndex]);
-                kurt = sparkMax(kurt, p.features()[kurtosisIndex]);
+            if (self) {
+                self = false;
+                continue;
             }
-            if (++ahead > around) {
+            if (p.windowStart() - start > ahead * hop) {
                 break;
             }
+            crest = sparkMax(crest, p.features()[crestIndex]);
+            kurt = sparkMax(kurt, p.features()[kurtosisIndex]);
         }
         double power = f[powerIndex];
-        double base = percentileOfPast();
-        double ratio = past.isEmpty() ? 0.0 : SpatialContext.decibels(power, base);
-        double recent = recentMedian(kurt);
-        sink.accept(w.windowStart(), f, new double[] {crest, kurt, ratio, recent});
+        double base = percentileOfPast(start);
+        double ratio = Double.isNaN(base) ? 0.0 : SpatialContext.decibels(power, base);
+        double recent = recentMedian(kurt, start);
+        double previousPower = Double.NaN;
+        if (!past.isEmpty()) {
+            double[] last = past.peekLast();
+            // a legacy entry without its start was the window just before: the stream only ever emits contiguously
+            if (last.length < 5 || (long) last[4] == start - hop) {
+                previousPower = last[2];
+            }
+        }
+        sink.accept(start, f, new double[] {crest, kurt, ratio, recent}, previousPower);
         pending.removeFirst();
-        past.addLast(new double[] {f[crestIndex], f[kurtosisIndex], power, kurt});
+        past.addLast(new double[] {f[crestIndex], f[kurtosisIndex], power, kurt, start});
         while (past.size() > Math.max(Math.max(around, baseline), RECENT_WINDOWS - 1)) {
             past.removeFirst();
         }
+    }
+
+    /** Whether a past entry lies within {@code hops} hops before {@code start} (legacy entries without a start do). */
+    private boolean within(double[] entry, long start, int hops) {
+        return entry.length < 5 || start - (long) entry[4] <= hops * hop;
     }
 
     /**
@@ -154,7 +204,7 @@ public final class TemporalContext {
      * windows (Spark's exact percentile 0.5). Entries restored from a state written before this feature existed carry
      * no such value and are skipped.
      */
-    private double recentMedian(double current) {
+    private double recentMedian(double current, long start) {
         if (recentBuffer == null) {
             recentBuffer = new double[RECENT_WINDOWS];
         }
@@ -162,7 +212,7 @@ public final class TemporalContext {
         recentBuffer[n++] = current;
         for (java.util.Iterator<double[]> it = past.descendingIterator(); it.hasNext() && n < RECENT_WINDOWS; ) {
             double[] p = it.next();
-            if (p.length < 4) {
+            if (p.length < 4 || !within(p, start, RECENT_WINDOWS - 1)) {
                 break;
             }
             recentBuffer[n++] = p[3];
@@ -175,24 +225,23 @@ public final class TemporalContext {
         return Double.compare(a, b) >= 0 ? a : b;
     }
 
-    /** Exact percentile of the last {@code baseline} powers, linear interpolation (Spark's percentile); NaN if none. */
-    private double percentileOfPast() {
-        int n = Math.min(past.size(), baseline);
-        if (n == 0) {
-            return Double.NaN;
+    /**
+     * Exact percentile of the powers of the windows of the last {@code baseline} hops, linear interpolation (Spark's
+     * percentile); NaN if none.
+     */
+    private double percentileOfPast(long start) {
+        if (sortBuffer == null) {
+            sortBuffer = new double[Math.max(baseline, 1)];
         }
-        if (sortBuffer == null || sortBuffer.length < n) {
-            sortBuffer = new double[Math.max(n, baseline)];
-        }
-        int i = 0;
-        int skip = past.size() - n;
-        for (double[] p : past) {
-            if (skip-- > 0) {
-                continue;
+        int n = 0;
+        for (java.util.Iterator<double[]> it = past.descendingIterator(); it.hasNext() && n < baseline; ) {
+            double[] p = it.next();
+            if (!within(p, start, baseline)) {
+                break;
             }
-            sortBuffer[i++] = p[2];
+            sortBuffer[n++] = p[2];
         }
-        return percentile(sortBuffer, n, BASELINE_PERCENTILE);
+        return n == 0 ? Double.NaN : percentile(sortBuffer, n, BASELINE_PERCENTILE);
     }
 
     /**
@@ -228,9 +277,19 @@ public final class TemporalContext {
         return new State(around, baseline, waiting, history);
     }
 
-    /** A context continuing where the one that produced {@code state} stopped. */
+    /** A context continuing where the one that produced {@code state} stopped (as many windows ahead as behind). */
     public static TemporalContext restore(State state, int crestIndex, int kurtosisIndex, int powerIndex) {
-        TemporalContext t = new TemporalContext(state.around(), state.baseline(), crestIndex, kurtosisIndex, powerIndex);
+        return restore(state, state.around(), 1, crestIndex, kurtosisIndex, powerIndex);
+    }
+
+    /**
+     * A context continuing where the one that produced {@code state} stopped, with {@code ahead} windows of look-ahead
+     * and the hop (neither is part of the state: they come from the configuration, as when the context was made).
+     */
+    public static TemporalContext restore(State state, int ahead, long hop, int crestIndex, int kurtosisIndex,
+                                          int powerIndex) {
+        TemporalContext t = new TemporalContext(state.around(), ahead, hop, state.baseline(), crestIndex,
+                kurtosisIndex, powerIndex);
         for (Pending p : state.pending()) {
             t.pending.addLast(new Pending(p.windowStart(), p.features().clone()));
         }

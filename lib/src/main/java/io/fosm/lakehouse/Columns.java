@@ -70,10 +70,19 @@ public final class Columns {
     public static final String TEMPORAL_MAX_KURTOSIS = "temporal_max_kurtosis";
     public static final String POWER_BASELINE_DB = "power_baseline_db";
     public static final String RECENT_IMPULSIVENESS = "recent_impulsiveness";
+    public static final String ENVELOPE_VELOCITY = "envelope_velocity_mps";
+    public static final String ENVELOPE_COHERENCE = "envelope_coherence";
+    public static final String POWER_FLOW_VELOCITY = "power_flow_velocity_mps";
+    public static final String ENERGY_SPREAD = "energy_spread_channels";
+
+    /** The motion features ({@link io.fosm.dsp.SpatialMotion}), in the order it computes them. */
+    public static final java.util.List<String> MOTION_FEATURES = java.util.List.of(ENVELOPE_VELOCITY,
+            ENVELOPE_COHERENCE, POWER_FLOW_VELOCITY, ENERGY_SPREAD);
 
     /** The context features gold adds after the DSP features, in table order. */
     public static final java.util.List<String> CONTEXT_FEATURES = java.util.List.of(SPATIAL_POWER_RATIO,
-            TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS, POWER_BASELINE_DB, RECENT_IMPULSIVENESS);
+            TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS, POWER_BASELINE_DB, RECENT_IMPULSIVENESS,
+            ENVELOPE_VELOCITY, ENVELOPE_COHERENCE, POWER_FLOW_VELOCITY, ENERGY_SPREAD);
     public static final String LABEL = "label";
     public static final String EVENT_ID = "event_id";
     /**

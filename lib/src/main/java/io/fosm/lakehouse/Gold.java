@@ -8,6 +8,7 @@ import io.fosm.dsp.Band;
 import io.fosm.dsp.FeatureConfig;
 import io.fosm.dsp.FeatureExtractor;
 import io.fosm.dsp.SpatialContext;
+import io.fosm.dsp.SpatialMotion;
 import io.fosm.dsp.TemporalContext;
 import io.fosm.dsp.WindowStitcher;
 import io.fosm.reliability.FaultPoints;
@@ -66,7 +67,7 @@ public final class Gold {
         Dataset<Row> silver = input.rows();
         Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
-        Dataset<Row> features = withSpatialContext(windows(silver, config), config.gold().neighborChannels())
+        Dataset<Row> features = withSpatialContext(windows(silver, config), config)
                 .select(tableOrder(FiberFeatures.of(config).columns()));
         Dataset<Row> unlabelled = features
                 .withColumn(LABEL, lit(null).cast(DataTypes.StringType))
@@ -191,6 +192,27 @@ public final class Gold {
         return schema;
     }
 
+    /**
+     * The hidden column that carries each window's motion inputs from the per-channel pass to the spatial pass, where it
+     * is dropped: the total power one hop earlier (NaN when missing), then the energy envelope
+     * ({@link SpatialMotion#ENVELOPE_FRAMES} values).
+     */
+    public static final String MOTION_INPUT = "_motion_input";
+
+    /** Schema of {@link #windows}: the window rows and their hidden {@link #MOTION_INPUT}. */
+    static StructType windowsWithMotionInput(FiberFeatures perFiber) {
+        return windowSchema(perFiber).add(MOTION_INPUT, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+    }
+
+    /** Each fiber's motion context: its window settings, gold.neighbor_channels and its channel spacing. */
+    public static Map<String, SpatialMotion> motionByFiber(FosmConfig config) {
+        FiberFeatures perFiber = FiberFeatures.of(config);
+        Map<String, SpatialMotion> out = new java.util.LinkedHashMap<>();
+        config.fibers().values().forEach(f -> out.put(f.fiberId(), SpatialMotion.forConfig(
+                perFiber.forFiber(f.fiberId()), config.gold().neighborChannels(), f.spacingM())));
+        return out;
+    }
+
     /** The temporal context columns, in the order {@link TemporalContext} emits them. */
     public static final List<String> TEMPORAL_COLUMNS = List.of(TEMPORAL_MAX_CREST_FACTOR, TEMPORAL_MAX_KURTOSIS,
             POWER_BASELINE_DB, RECENT_IMPULSIVENESS);
@@ -216,10 +238,11 @@ public final class Gold {
      */
     public static Dataset<Row> windows(Dataset<Row> chunks, FosmConfig config) {
         FiberFeatures perFiber = FiberFeatures.of(config);
-        StructType schema = windowSchema(perFiber);
+        StructType schema = windowsWithMotionInput(perFiber);
         int partitions = config.gold().partitions() > 0 ? config.gold().partitions()
                 : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
-        WindowFeatures fn = new WindowFeatures(perFiber, config.gold().temporalWindows(), config.gold().baselineWindows());
+        WindowFeatures fn = new WindowFeatures(perFiber, config.gold().temporalWindows(),
+                config.gold().lookaheadWindows(), config.gold().baselineWindows());
         return chunks.select(ChunkBean.projection())
                 .repartition(partitions, col("fiberId"), col("channel"))
                 .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
@@ -231,11 +254,13 @@ public final class Gold {
     static final class WindowFeatures implements MapPartitionsFunction<ChunkBean, Row>, Serializable {
         private final FiberFeatures perFiber;
         private final int temporalWindows;
+        private final int lookaheadWindows;
         private final int baselineWindows;
 
-        WindowFeatures(FiberFeatures perFiber, int temporalWindows, int baselineWindows) {
+        WindowFeatures(FiberFeatures perFiber, int temporalWindows, int lookaheadWindows, int baselineWindows) {
             this.perFiber = perFiber;
             this.temporalWindows = temporalWindows;
+            this.lookaheadWindows = lookaheadWindows;
             this.baselineWindows = baselineWindows;
         }
 
@@ -251,9 +276,18 @@ public final class Gold {
                 private FeatureConfig features;
                 private String fiber;
                 private int channel = Integer.MIN_VALUE;
-                private final TemporalContext.Sink sink = (windowStart, f, context) -> pending.add(
-                        windowRow(fiber, channel, windowStart, features.windowSamples(), features.sampleRate(),
-                                perFiber.toColumns(fiber, f), context));
+                // the features pushed into the temporal context carry the window's envelope after the DSP features
+                private final TemporalContext.Sink sink = (windowStart, f, context, previousPower) -> {
+                    int dsp = extractor.featureCount();
+                    Row row = windowRow(fiber, channel, windowStart, features.windowSamples(), features.sampleRate(),
+                            perFiber.toColumns(fiber, java.util.Arrays.copyOf(f, dsp)), context);
+                    Object[] values = new Object[row.length() + 1];
+                    for (int i = 0; i < row.length(); i++) {
+                        values[i] = row.get(i);
+                    }
+                    values[row.length()] = motionInput(previousPower, f, dsp);
+                    pending.add(RowFactory.create(values));
+                };
 
                 @Override
                 public boolean hasNext() {
@@ -289,7 +323,7 @@ public final class Gold {
                         extractor = extractors.computeIfAbsent(fiber, id -> new FeatureExtractor(features));
                         stitcher = WindowStitcher.forConfig(features);
                         temporal = TemporalContext.forFeatures(extractor.featureNames(), temporalWindows,
-                                baselineWindows);
+                                lookaheadWindows, features.hopSamples(), baselineWindows);
                     }
                     double fs = features.sampleRate();
                     if (chunk.getSampleRate() != fs) {
@@ -301,14 +335,30 @@ public final class Gold {
                     long startIndex = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
                     FeatureExtractor x = extractor;
                     TemporalContext t = temporal;
+                    int n = features.windowSamples();
                     stitcher.push(startIndex, chunk.getSamples(), (windowStart, buffer, offset) -> {
-                        double[] out = new double[x.featureCount()];
+                        double[] out = new double[x.featureCount() + SpatialMotion.ENVELOPE_FRAMES];
                         x.extract(buffer, offset, out);
+                        SpatialMotion.envelope(buffer, offset, n, out, x.featureCount());
                         t.push(windowStart, out, sink);
                     });
                 }
             };
         }
+    }
+
+    /**
+     * The motion inputs of a window: its previous power, then the envelope that follows the {@code dsp} DSP features
+     * in {@code features}.
+     */
+    public static double[] motionInput(double previousPower, double[] features, int dsp) {
+        double[] out = new double[1 + SpatialMotion.ENVELOPE_FRAMES];
+        out[0] = previousPower;
+        // a window restored from a stream state written before the envelope existed has none: a flat one
+        if (features.length >= dsp + SpatialMotion.ENVELOPE_FRAMES) {
+            System.arraycopy(features, dsp, out, 1, SpatialMotion.ENVELOPE_FRAMES);
+        }
+        return out;
     }
 
     /** One window row of {@link #windowSchema(FiberFeatures)}: keys, DSP features in the table layout, context. */
@@ -330,47 +380,117 @@ public final class Gold {
     }
 
     /**
-     * Adds {@code spatial_power_ratio_db} with {@link SpatialContext}: 10 log10 of the window's total power over the
-     * median total power of the other channels within {@code neighbors} channels at the same window (0 dB when it has
-     * no neighbours). One shuffle of the feature rows by (fiber, window_start).
+     * Adds {@code spatial_power_ratio_db} with {@link SpatialContext} (10 log10 of the window's total power over the
+     * median total power of the other channels within {@code gold.neighbor_channels} at the same window, 0 dB when it
+     * has no neighbours) and the motion features with {@link SpatialMotion}, and drops the hidden
+     * {@link #MOTION_INPUT}. One shuffle of the feature rows by (fiber, window_start).
      */
-    public static Dataset<Row> withSpatialContext(Dataset<Row> windows, int neighbors) {
+    public static Dataset<Row> withSpatialContext(Dataset<Row> windows, FosmConfig config) {
         StructType in = windows.schema();
-        StructType out = in.add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
+        int motionIndex = in.fieldIndex(MOTION_INPUT);
+        StructType out = new StructType();
+        for (int i = 0; i < in.size(); i++) {
+            if (i != motionIndex) {
+                out = out.add(in.fields()[i]);
+            }
+        }
+        out = out.add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
+        for (String c : MOTION_FEATURES) {
+            out = out.add(c, DataTypes.DoubleType, false);
+        }
         int partitions = Integer.parseInt(windows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
         return windows.repartition(partitions, col(FIBER_ID), col(WINDOW_START))
                 .sortWithinPartitions(FIBER_ID, WINDOW_START, CHANNEL)
-                .mapPartitions(new SpatialRatios(neighbors, in.fieldIndex(FIBER_ID), in.fieldIndex(WINDOW_START),
-                        in.fieldIndex(CHANNEL), in.fieldIndex("total_power")), Encoders.row(out));
+                .mapPartitions(new SpatialRatios(config.gold().neighborChannels(), motionByFiber(config),
+                        in.fieldIndex(FIBER_ID), in.fieldIndex(WINDOW_START), in.fieldIndex(CHANNEL),
+                        in.fieldIndex("total_power"), motionIndex), Encoders.row(out));
     }
 
-    /** Groups sorted rows by (fiber, window_start) and appends each row's spatial ratio. */
+    /** Spatial ratio and motion of the windows of one (fiber, window start), gold's and the stream's one code path. */
+    public static final class SpatialGroup {
+        private final SpatialContext spatial;
+        private final Map<String, SpatialMotion> motion;
+        private int[] channels = new int[64];
+        private double[] power = new double[64];
+        private double[] previous = new double[64];
+        private double[] envelopes = new double[64 * SpatialMotion.ENVELOPE_FRAMES];
+        private double[] ratio = new double[64];
+        private double[] moves = new double[64 * SpatialMotion.OUTPUTS];
+
+        public SpatialGroup(int neighbors, Map<String, SpatialMotion> motion) {
+            this.spatial = new SpatialContext(neighbors);
+            this.motion = motion;
+        }
+
+        /**
+         * Computes the group's context: {@code n} windows sorted by channel with their total power and motion inputs
+         * ({@link #motionInput}); then {@link #ratio(int)} and {@link #motion(int, int)} read it.
+         */
+        public void compute(String fiber, int n, java.util.function.IntToDoubleFunction powerOf,
+                            java.util.function.IntFunction<double[]> motionInputOf,
+                            java.util.function.IntUnaryOperator channelOf) {
+            if (channels.length < n) {
+                channels = new int[n];
+                power = new double[n];
+                previous = new double[n];
+                envelopes = new double[n * SpatialMotion.ENVELOPE_FRAMES];
+                ratio = new double[n];
+                moves = new double[n * SpatialMotion.OUTPUTS];
+            }
+            for (int i = 0; i < n; i++) {
+                channels[i] = channelOf.applyAsInt(i);
+                power[i] = powerOf.applyAsDouble(i);
+                double[] m = motionInputOf.apply(i);
+                previous[i] = m[0];
+                System.arraycopy(m, 1, envelopes, i * SpatialMotion.ENVELOPE_FRAMES, SpatialMotion.ENVELOPE_FRAMES);
+            }
+            spatial.ratios(channels, power, n, ratio);
+            SpatialMotion m = motion.get(fiber);
+            if (m == null) {
+                throw new IllegalStateException("Cannot compute motion features: fiber '" + fiber + "' is not in the"
+                        + " fiber registry (config key fibers: " + String.join(",", motion.keySet()) + ")");
+            }
+            m.compute(channels, envelopes, power, previous, n, moves);
+        }
+
+        public double ratio(int i) {
+            return ratio[i];
+        }
+
+        public double motion(int i, int k) {
+            return moves[i * SpatialMotion.OUTPUTS + k];
+        }
+    }
+
+    /** Groups sorted rows by (fiber, window_start) and appends each row's spatial ratio and motion. */
     static final class SpatialRatios implements MapPartitionsFunction<Row, Row>, Serializable {
         private final int neighbors;
+        private final Map<String, SpatialMotion> motion;
         private final int fiberIndex;
         private final int startIndex;
         private final int channelIndex;
         private final int powerIndex;
+        private final int motionIndex;
 
-        SpatialRatios(int neighbors, int fiberIndex, int startIndex, int channelIndex, int powerIndex) {
+        SpatialRatios(int neighbors, Map<String, SpatialMotion> motion, int fiberIndex, int startIndex,
+                      int channelIndex, int powerIndex, int motionIndex) {
             this.neighbors = neighbors;
+            this.motion = motion;
             this.fiberIndex = fiberIndex;
             this.startIndex = startIndex;
             this.channelIndex = channelIndex;
             this.powerIndex = powerIndex;
+            this.motionIndex = motionIndex;
         }
 
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
-            SpatialContext spatial = new SpatialContext(neighbors);
+            SpatialGroup spatial = new SpatialGroup(neighbors, motion);
             return new Iterator<>() {
                 private final ArrayList<Row> group = new ArrayList<>();
                 private final ArrayList<Row> ready = new ArrayList<>();
                 private int next;
                 private Row lookahead;
-                private int[] channels = new int[64];
-                private double[] power = new double[64];
-                private double[] ratio = new double[64];
 
                 @Override
                 public boolean hasNext() {
@@ -398,25 +518,33 @@ public final class Gold {
 
                 private void emit() {
                     int n = group.size();
-                    if (channels.length < n) {
-                        channels = new int[n];
-                        power = new double[n];
-                        ratio = new double[n];
-                    }
-                    for (int i = 0; i < n; i++) {
-                        channels[i] = group.get(i).getInt(channelIndex);
-                        power[i] = group.get(i).getDouble(powerIndex);
-                    }
-                    spatial.ratios(channels, power, n, ratio);
+                    spatial.compute(group.get(0).getString(fiberIndex), n,
+                            i -> group.get(i).getDouble(powerIndex), i -> motionInput(group.get(i)),
+                            i -> group.get(i).getInt(channelIndex));
                     for (int i = 0; i < n; i++) {
                         Row r = group.get(i);
-                        Object[] values = new Object[r.length() + 1];
+                        Object[] values = new Object[r.length() + SpatialMotion.OUTPUTS];
+                        int k = 0;
                         for (int j = 0; j < r.length(); j++) {
-                            values[j] = r.get(j);
+                            if (j != motionIndex) {
+                                values[k++] = r.get(j);
+                            }
                         }
-                        values[r.length()] = ratio[i];
+                        values[k++] = spatial.ratio(i);
+                        for (int m = 0; m < SpatialMotion.OUTPUTS; m++) {
+                            values[k++] = spatial.motion(i, m);
+                        }
                         ready.add(RowFactory.create(values));
                     }
+                }
+
+                private double[] motionInput(Row r) {
+                    List<Double> list = r.getList(motionIndex);
+                    double[] out = new double[list.size()];
+                    for (int j = 0; j < out.length; j++) {
+                        out[j] = list.get(j);
+                    }
+                    return out;
                 }
 
                 @Override

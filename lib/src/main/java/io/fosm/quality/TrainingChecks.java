@@ -65,8 +65,11 @@ public final class TrainingChecks {
         }
         if (feature.startsWith("band_power_") || List.of("rms", "peak_to_peak", "std", "total_power", "crest_factor",
                 "kurtosis", "zero_crossing_rate", "spectral_bandwidth", "temporal_max_crest_factor",
-                "temporal_max_kurtosis").contains(feature)) {
+                "temporal_max_kurtosis", "energy_spread_channels").contains(feature)) {
             return feature + " >= 0";
+        }
+        if (feature.equals("envelope_coherence")) {
+            return feature + " BETWEEN -1.000001 AND 1.000001";
         }
         if (List.of("spectral_centroid", "spectral_rolloff", "dominant_frequency").contains(feature)) {
             return feature + " BETWEEN 0 AND " + nyquist;

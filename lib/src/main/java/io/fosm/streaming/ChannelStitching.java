@@ -2,6 +2,7 @@ package io.fosm.streaming;
 
 import io.fosm.dsp.FeatureConfig;
 import io.fosm.dsp.FeatureExtractor;
+import io.fosm.dsp.SpatialMotion;
 import io.fosm.dsp.TemporalContext;
 import io.fosm.dsp.WindowStitcher;
 import io.fosm.lakehouse.FiberFeatures;
@@ -34,12 +35,14 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
 
     private final FiberFeatures perFiber;
     private final int temporalWindows;
+    private final int lookaheadWindows;
     private final int baselineWindows;
     private transient java.util.Map<String, FeatureExtractor> extractors;
 
-    ChannelStitching(FiberFeatures perFiber, int temporalWindows, int baselineWindows) {
+    ChannelStitching(FiberFeatures perFiber, int temporalWindows, int lookaheadWindows, int baselineWindows) {
         this.perFiber = perFiber;
         this.temporalWindows = temporalWindows;
+        this.lookaheadWindows = lookaheadWindows;
         this.baselineWindows = baselineWindows;
     }
 
@@ -75,10 +78,12 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
         if (groupState.exists()) {
             State restored = StreamStateCodec.decodeChannel(groupState.get());
             stitcher = WindowStitcher.restore(restored.stitcher());
-            temporal = TemporalContext.restore(restored.temporal(), idx[0], idx[1], idx[2]);
+            temporal = TemporalContext.restore(restored.temporal(), lookaheadWindows, features.hopSamples(), idx[0],
+                    idx[1], idx[2]);
         } else {
             stitcher = WindowStitcher.forConfig(features);
-            temporal = new TemporalContext(temporalWindows, baselineWindows, idx[0], idx[1], idx[2]);
+            temporal = new TemporalContext(temporalWindows, lookaheadWindows, features.hopSamples(), baselineWindows,
+                    idx[0], idx[1], idx[2]);
         }
         chunks.sort(Comparator.comparingLong(ChunkInput::getChunkStartMicros)
                 .thenComparing(Comparator.comparingLong(ChunkInput::getSeq).reversed()));
@@ -86,11 +91,16 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
         String fiber = chunks.get(0).getFiberId();
         int channel = chunks.get(0).getChannel();
         int featureCount = extractor.featureCount();
-        TemporalContext.Sink sink = (windowStart, f, context) -> {
-            double[] all = Arrays.copyOf(f, f.length + context.length);
-            System.arraycopy(context, 0, all, f.length, context.length);
+        // the window travels to the fiber stage as DSP features, temporal context, then its motion inputs (gold's
+        // hidden column: previous power and envelope), which the fiber stage turns into the motion features
+        TemporalContext.Sink sink = (windowStart, f, context, previousPower) -> {
+            double[] motion = io.fosm.lakehouse.Gold.motionInput(previousPower, f, featureCount);
+            double[] all = Arrays.copyOf(f, featureCount + context.length + motion.length);
+            System.arraycopy(context, 0, all, featureCount, context.length);
+            System.arraycopy(motion, 0, all, featureCount + context.length, motion.length);
             out.add(StreamRow.window(fiber, channel, windowStart, all));
         };
+        int windowSamples = features.windowSamples();
         for (ChunkInput chunk : chunks) {
             long start = WindowStitcher.sampleIndex(chunk.getChunkStartMicros(), fs);
             long next = stitcher.nextIndex();
@@ -105,8 +115,9 @@ public final class ChannelStitching implements FlatMapGroupsWithStateFunction<St
                 continue;
             }
             stitcher.push(start, chunk.getSamples(), (windowStart, buffer, offset) -> {
-                double[] f = new double[featureCount];
+                double[] f = new double[featureCount + SpatialMotion.ENVELOPE_FRAMES];
                 extractor.extract(buffer, offset, f);
+                SpatialMotion.envelope(buffer, offset, windowSamples, f, featureCount);
                 temporal.push(windowStart, f, sink);
             });
         }

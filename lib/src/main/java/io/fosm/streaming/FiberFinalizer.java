@@ -1,6 +1,8 @@
 package io.fosm.streaming;
 
-import io.fosm.dsp.SpatialContext;
+import io.fosm.dsp.SpatialMotion;
+import io.fosm.dsp.TemporalContext;
+import io.fosm.lakehouse.Gold;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,15 +29,32 @@ public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<Stri
     private final int neighbors;
     private final java.util.Map<String, Long> watermarkSamples;
     private final int powerIndex;
+    private final Map<String, SpatialMotion> motion;
+    private final io.fosm.lakehouse.FiberFeatures perFiber;
 
     /**
      * @param watermarkSamples the watermark of each fiber in samples at its own rate
      * @param powerIndex position of total_power in the window features (a rate-free feature: the same for every fiber)
      */
-    FiberFinalizer(int neighbors, java.util.Map<String, Long> watermarkSamples, int powerIndex) {
+    FiberFinalizer(int neighbors, java.util.Map<String, Long> watermarkSamples, int powerIndex,
+                   Map<String, SpatialMotion> motion, io.fosm.lakehouse.FiberFeatures perFiber) {
         this.neighbors = neighbors;
         this.watermarkSamples = java.util.Map.copyOf(watermarkSamples);
         this.powerIndex = powerIndex;
+        this.motion = new java.util.LinkedHashMap<>(motion);
+        this.perFiber = perFiber;
+    }
+
+    /** Motion inputs of a window's stream features (the tail after DSP and temporal context); none in old states. */
+    private static double[] motionInput(double[] features, int dsp) {
+        int at = dsp + TemporalContext.OUTPUTS;
+        double[] out = new double[1 + SpatialMotion.ENVELOPE_FRAMES];
+        if (features.length >= at + out.length) {
+            System.arraycopy(features, at, out, 0, out.length);
+        } else {
+            out[0] = Double.NaN;  // a window held in a state written before the motion features: no history
+        }
+        return out;
     }
 
     /**
@@ -81,25 +100,32 @@ public final class FiberFinalizer implements FlatMapGroupsWithStateFunction<Stri
             return out.iterator();
         }
         long cutoff = state.newest - watermarkSamples.get(fiber);
-        SpatialContext spatial = new SpatialContext(neighbors);
+        Gold.SpatialGroup spatial = new Gold.SpatialGroup(neighbors, motion);
+        int dsp = -1;
         while (!state.pending.isEmpty() && state.pending.firstKey() <= cutoff) {
             Map.Entry<Long, TreeMap<Integer, double[]>> e = state.pending.pollFirstEntry();
             int n = e.getValue().size();
             int[] channels = new int[n];
-            double[] power = new double[n];
-            double[] ratio = new double[n];
             double[][] feats = new double[n][];
             int i = 0;
             for (Map.Entry<Integer, double[]> c : e.getValue().entrySet()) {
                 channels[i] = c.getKey();
                 feats[i] = c.getValue();
-                power[i] = c.getValue()[powerIndex];
                 i++;
             }
-            spatial.ratios(channels, power, n, ratio);
+            if (dsp < 0) {
+                dsp = io.fosm.dsp.FeatureExtractor.featureNames(perFiber.forFiber(fiber)).length;
+            }
+            int d = dsp;
+            spatial.compute(fiber, n, j -> feats[j][powerIndex], j -> motionInput(feats[j], d), j -> channels[j]);
             for (int j = 0; j < n; j++) {
-                StreamRow w = StreamRow.window(fiber, channels[j], e.getKey(), feats[j]);
-                w.setSpatial(ratio[j]);
+                // DSP features, temporal context, then the motion features in place of their inputs
+                double[] row = java.util.Arrays.copyOf(feats[j], d + TemporalContext.OUTPUTS + SpatialMotion.OUTPUTS);
+                for (int k = 0; k < SpatialMotion.OUTPUTS; k++) {
+                    row[d + TemporalContext.OUTPUTS + k] = spatial.motion(j, k);
+                }
+                StreamRow w = StreamRow.window(fiber, channels[j], e.getKey(), row);
+                w.setSpatial(spatial.ratio(j));
                 out.add(w);
             }
             state.finalUpTo = Math.max(state.finalUpTo, e.getKey());

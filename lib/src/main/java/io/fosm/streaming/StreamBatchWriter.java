@@ -135,10 +135,14 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
 
     /** Window rows in gold's table layout (keys, DSP features, context features). */
     Dataset<Row> featureRows(Dataset<StreamRow> windows) {
-        StructType schema = Gold.windowSchema(perFiber).add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
+        StructType schema = Gold.windowSchema(perFiber);
+        for (String c : MOTION_FEATURES) {
+            schema = schema.add(c, DataTypes.DoubleType, false);
+        }
+        schema = schema.add(SPATIAL_POWER_RATIO, DataTypes.DoubleType, false);
         FiberFeatures layout = perFiber;
         return windows.map((MapFunction<StreamRow, Row>) r -> {
-            // the stream's window rows carry the fiber's DSP features then the temporal context: split them
+            // the stream's window rows carry the fiber's DSP features, the temporal context then the motion: split them
             FeatureConfig f = layout.forFiber(r.getFiberId());
             int dsp = FeatureExtractor.featureNames(f).length;
             double[] all = r.getFeatures();
@@ -227,10 +231,12 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
                         batchId, now), Encoders.row(Schemas.STREAM_DEAD_LETTER));
     }
 
-    /** Appends once per batch: Delta skips a txnVersion it already committed for this writer. */
+    /**
+     * Appends once per batch: Delta skips a txnVersion it already committed for this writer. New feature columns may
+     * arrive with a new release (a stream restarted on an older table): they are added (mergeSchema), as gold does.
+     */
     private void write(Dataset<Row> rows, Tables table, long batchId, String... partitions) {
         rows.write().format("delta").mode("append")
-                // a table of an earlier release gains the columns added since (e.g. anomaly_score, anomalous)
                 .option("mergeSchema", "true")
                 .option("txnAppId", appId + "-" + table.tableName())
                 .option("txnVersion", batchId)

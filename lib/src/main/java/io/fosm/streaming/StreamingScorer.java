@@ -51,13 +51,14 @@ public final class StreamingScorer {
         Dataset<StreamRow> windows = chunks
                 .groupByKey((MapFunction<ChunkInput, String>) ChunkInput::getKey, Encoders.STRING())
                 .flatMapGroupsWithState(new ChannelStitching(features, config.gold().temporalWindows(),
-                                config.gold().baselineWindows()), OutputMode.Append(),
+                                config.gold().lookaheadWindows(), config.gold().baselineWindows()), OutputMode.Append(),
                         Encoders.BINARY(), Encoders.bean(StreamRow.class),
                         GroupStateTimeout.NoTimeout());
         return windows
                 .groupByKey((MapFunction<StreamRow, String>) StreamingScorer::fiberKey, Encoders.STRING())
                 .flatMapGroupsWithState(new FiberFinalizer(config.gold().neighborChannels(), watermarkSamples,
-                                powerIndex), OutputMode.Append(), Encoders.BINARY(),
+                                powerIndex, io.fosm.lakehouse.Gold.motionByFiber(config), features), OutputMode.Append(),
+                        Encoders.BINARY(),
                         Encoders.bean(StreamRow.class), GroupStateTimeout.NoTimeout());
     }
 

@@ -29,7 +29,8 @@ class GoldContextTest {
     @Test
     void javaContextEqualsTheSqlWindowFunctions() {
         // gold takes each fiber's settings from the registry: the second fiber is registered too
-        FosmConfig config = FosmConfig.local("gold.temporal_windows=3", "gold.baseline_windows=7", "gold.neighbor_channels=2",
+        FosmConfig config = FosmConfig.local("gold.temporal_windows=3", "gold.lookahead_windows=3",
+                "gold.baseline_windows=7", "gold.neighbor_channels=2",
                 "fibers=fiber-1,demo,other", "fiber.other.channels=4");
         List<Row> rows = new ArrayList<>();
         for (int ch = 0; ch < 7; ch++) {
@@ -44,13 +45,13 @@ class GoldContextTest {
         rows.add(bronze("other", 0, T0, 1000, noise(1, 1000, 999), 1, "f"));
         Dataset<Row> windows = Gold.windows(bronzeFrame(spark, rows), config).cache();
         String[] names = Gold.featureNames(config, 1000);
-        Dataset<Row> java = Gold.withSpatialContext(windows, 2).select(Gold.tableOrder(names));
-        Dataset<Row> base = windows.drop(Gold.TEMPORAL_COLUMNS.toArray(new String[0]));
-        Dataset<Row> sql = withTemporalContextSql(withSpatialContextSql(base, 2), 3, 7).select(Gold.tableOrder(names));
+        Dataset<Row> java = Gold.withSpatialContext(windows, config).select(Gold.tableOrder(names));
+        Dataset<Row> base = windows.drop(Gold.TEMPORAL_COLUMNS.toArray(new String[0])).drop(Gold.MOTION_INPUT);
+        Dataset<Row> sql = withTemporalContextSql(withSpatialContextSql(base, 2), 3, 7);
 
         assertEquals(sql.count(), java.count());
         List<Column> renamed = new ArrayList<>(List.of(col(FIBER_ID), col(CHANNEL), col(WINDOW_START)));
-        for (String c : CONTEXT_FEATURES) {
+        for (String c : SQL_CONTEXT) {
             renamed.add(col(c).as("sql_" + c));
         }
         Dataset<Row> joined = java.join(sql.select(renamed.toArray(new Column[0])),
@@ -58,7 +59,7 @@ class GoldContextTest {
         assertEquals(sql.count(), joined.count(), "the same windows");
         int checked = 0;
         for (Row r : joined.collectAsList()) {
-            for (String c : CONTEXT_FEATURES) {
+            for (String c : SQL_CONTEXT) {
                 assertEquals(r.getDouble(r.fieldIndex("sql_" + c)), r.getDouble(r.fieldIndex(c)), 1e-9,
                         c + " of " + r.getString(0) + "/" + r.getInt(1) + " at " + r.get(2));
                 checked++;
@@ -70,6 +71,10 @@ class GoldContextTest {
         assertTrue(sql.filter(col(SPATIAL_POWER_RATIO).gt(10)).count() > 0);
         windows.unpersist();
     }
+
+    /** The context features this SQL reference computes (the motion features are checked in SpatialMotionTest). */
+    private static final List<String> SQL_CONTEXT = List.of(SPATIAL_POWER_RATIO, TEMPORAL_MAX_CREST_FACTOR,
+            TEMPORAL_MAX_KURTOSIS, POWER_BASELINE_DB, RECENT_IMPULSIVENESS);
 
     /** Gold's SQL spatial context before the refactoring. */
     static Dataset<Row> withSpatialContextSql(Dataset<Row> windows, int neighbors) {
@@ -86,11 +91,15 @@ class GoldContextTest {
                 .drop("_nb", "_n", "_median");
     }
 
-    /** Gold's SQL temporal context before the refactoring. */
+    /**
+     * Gold's SQL temporal context, defined in time: frames over the window's position on the grid (start / hop, the
+     * hop being 0.5 s here), so a missing window is missing and a frame never reaches past a gap.
+     */
     static Dataset<Row> withTemporalContextSql(Dataset<Row> windows, int temporalWindows, int baselineWindows) {
-        WindowSpec byChannel = Window.partitionBy(col(FIBER_ID), col(CHANNEL)).orderBy(col(WINDOW_START));
-        WindowSpec around = byChannel.rowsBetween(-temporalWindows, temporalWindows);
-        WindowSpec before = byChannel.rowsBetween(-baselineWindows, -1);
+        WindowSpec byChannel = Window.partitionBy(col(FIBER_ID), col(CHANNEL))
+                .orderBy(unix_micros(col(WINDOW_START)).divide(500_000L).cast("long"));
+        WindowSpec around = byChannel.rangeBetween(-temporalWindows, temporalWindows);
+        WindowSpec before = byChannel.rangeBetween(-baselineWindows, -1);
         return windows
                 .withColumn(TEMPORAL_MAX_CREST_FACTOR, max(col("crest_factor")).over(around))
                 .withColumn(TEMPORAL_MAX_KURTOSIS, max(col("kurtosis")).over(around))
@@ -99,7 +108,7 @@ class GoldContextTest {
                         log10(col("total_power").plus(1e-12).divide(col("_baseline").plus(1e-12))).multiply(10.0),
                         lit(0.0)))
                 .withColumn(RECENT_IMPULSIVENESS, expr("percentile(" + TEMPORAL_MAX_KURTOSIS + ", 0.5)")
-                        .over(byChannel.rowsBetween(-(TemporalContext.RECENT_WINDOWS - 1), 0)))
+                        .over(byChannel.rangeBetween(-(TemporalContext.RECENT_WINDOWS - 1), 0)))
                 .drop("_baseline");
     }
 }

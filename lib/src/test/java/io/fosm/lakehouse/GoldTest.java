@@ -88,7 +88,7 @@ class GoldTest {
             float[] x = noise(ch == 4 ? 10.0 : 1.0, 1000, ch);
             rows.add(bronze("demo", ch, T0, 1000, x, 1, "f"));
         }
-        Dataset<Row> features = Gold.withSpatialContext(Gold.windows(bronzeFrame(spark, rows), config), 3);
+        Dataset<Row> features = Gold.withSpatialContext(Gold.windows(bronzeFrame(spark, rows), config), config);
         Map<Integer, Double> ratio = new TreeMap<>();
         for (Row r : features.collectAsList()) {
             ratio.put(r.getInt(r.fieldIndex(Columns.CHANNEL)), r.getDouble(r.fieldIndex(Columns.SPATIAL_POWER_RATIO)));
