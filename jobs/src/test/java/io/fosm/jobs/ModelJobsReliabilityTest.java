@@ -101,6 +101,39 @@ class ModelJobsReliabilityTest {
     }
 
     @Test
+    void twoScoreRunsAtOnceEndWithTheRowsOfOneAndTheOtherExitsThreeOrSucceeds() throws Exception {
+        String model = referenceModel;
+        registry().setAlias(model, Promotion.CHAMPION, "1");
+        assertEquals(0, Fosm.run(conf("score", model), Map.of()));
+        String uninterrupted = predictions();
+        deleteTree(Path.of(Tables.GOLD_PREDICTIONS.path(config())));
+
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<Integer> codes = new ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<Integer>> runs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                runs.add(pool.submit(() -> {
+                    go.await();
+                    return Fosm.run(conf("score", model), Map.of());
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Integer> f : runs) {
+                codes.add(f.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // the loser of Delta's optimistic concurrency exits 3 ("Cannot commit ...: another run committed to it at
+        // the same time"); never 1 or 2, and never a half-written table
+        assertTrue(codes.stream().allMatch(c -> c == 0 || c == 3), "exit codes " + codes);
+        assertTrue(codes.contains(0), "one of the two runs completes: " + codes);
+        assertEquals(uninterrupted, predictions(), "no rerun: the completed run left every row once, " + codes);
+    }
+
+    @Test
     void mlflowGoingDownMidTrainingExitsThreeAndTheRerunRegistersOneVersion() throws Exception {
         String model = fresh("mlflow-cut");
         URI server = URI.create(mlflow);
