@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # False alarms per km per hour on event-free fiber (issue 10's goal: <= 1), through the product's own path:
-# fosm generate (--event-rate 0: only the two events per class the generator always places on >= 60 s x >= 32
-# channels) -> bronze -> silver -> gold -> score (the champion of FOSM_MLFLOW_MODEL_NAME, default incidents-demo,
+# fosm generate (--event-rate 0: an event-free fiber) -> bronze -> silver -> gold -> score (the champion of FOSM_MLFLOW_MODEL_NAME, default incidents-demo,
 # trained by `TRAIN=1 bench/incidents/pipeline.sh ...`) -> evaluate (the stream's incident tracker and the event-level
 # evaluation): an incident that hits no event is a false alarm, counted per km x h outside the events' extents.
 # usage: bench/incidents/false_alarms.sh [LAKE]; DURATION (s, default 3600), SEED (default 4242) as variables.

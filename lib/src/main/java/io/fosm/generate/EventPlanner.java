@@ -83,7 +83,9 @@ final class EventPlanner {
         // it, so a time split evaluates every class
         int before = 0;
         int after = 0;
-        if (duration >= 60 && channels >= 32) {
+        // a rate of 0 asks for an event-free fiber (false alarms per km per hour are measured on one): no
+        // guaranteed classes then
+        if (cfg.eventRatePerMinute() > 0 && duration >= 60 && channels >= 32) {
             types.addAll(every);
             before = every.size();
             if (duration * (1 - HELD_OUT_FROM) >= LONGEST_EVENT_SECONDS) {

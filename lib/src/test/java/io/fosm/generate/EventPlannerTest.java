@@ -48,4 +48,16 @@ class EventPlannerTest {
         Draft leak = Draft.track(EventType.LEAK, s(0), s(30), 20, 20, 2);
         assertFalse(planner.overlaps(leak, Draft.track(EventType.VEHICLE, s(5), s(8), 0, 63, 5)));
     }
+
+    @Test
+    void aRateOfZeroPlansAnEventFreeFiberAndAnyOtherRateEveryClass() {
+        GeneratorConfig.Builder fiber = GeneratorConfig.builder().output("unused").channels(64).durationSeconds(600)
+                .seed(4242);
+        assertEquals(java.util.List.of(), new EventPlanner(fiber.eventRatePerMinute(0).build()).events(),
+                "--event-rate 0 is an event-free fiber");
+        java.util.Set<EventType> types = new java.util.HashSet<>();
+        new EventPlanner(fiber.eventRatePerMinute(0.01).build()).events().forEach(e -> types.add(e.truth.type()));
+        assertEquals(java.util.EnumSet.of(EventType.LEAK, EventType.DIGGING, EventType.WALKING, EventType.VEHICLE,
+                EventType.PIG), java.util.EnumSet.copyOf(types), "a low rate still places every class for training");
+    }
 }
