@@ -88,9 +88,9 @@ class StreamKafkaRestartTest {
                     + " across the broker restart");
 
             Dataset<Row> scores = spark.read().format("delta").load(Tables.STREAM_SCORES.path(config));
-            // 16 s: last window at 15 s, newest with context at 13 s, final up to 9 s: 19 per channel
-            assertEquals(4 * 19, scores.count(), "no final window lost, none twice");
-            assertEquals(4 * 19, scores.select(FIBER_ID, CHANNEL, WINDOW_START).distinct().count());
+            // 16 s: last window at 15 s, the newest with its (causal) context, final up to 11 s: 23 per channel
+            assertEquals(4 * 23, scores.count(), "no final window lost, none twice");
+            assertEquals(4 * 23, scores.select(FIBER_ID, CHANNEL, WINDOW_START).distinct().count());
             String dead = Tables.STREAM_DEAD_LETTER.path(config);
             assertTrue(!io.fosm.lakehouse.Delta.exists(spark, dead)
                     || spark.read().format("delta").load(dead).count() == 0, "no chunk dead-lettered by the restart");

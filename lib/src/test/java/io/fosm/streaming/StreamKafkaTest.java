@@ -93,8 +93,8 @@ class StreamKafkaTest {
             assertEquals(3, dlq.size());
 
             Dataset<Row> scores = spark.read().format("delta").load(Tables.STREAM_SCORES.path(config));
-            // 16 s: last window at 15 s, newest with context at 13 s, final up to 9 s: 19 per channel
-            assertEquals(4 * 19, scores.count());
+            // 16 s: last window at 15 s, the newest with its (causal) context, final up to 11 s: 23 per channel
+            assertEquals(4 * 23, scores.count());
             Dataset<Row> incidents = spark.read().format("delta").load(Tables.INCIDENTS.path(config));
             long rows = incidents.count();
             assertTrue(rows > 0, "the low threshold raises incidents");

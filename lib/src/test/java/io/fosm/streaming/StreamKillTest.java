@@ -62,12 +62,13 @@ class StreamKillTest {
         assertEquals(0, second.exitValue(), "the restarted stream ran to the end: see target/stream-kill-second.log");
 
         Dataset<Row> scores = spark.read().format("delta").load(Tables.STREAM_SCORES.path(config));
-        // every grid window of every channel up to the final cutoff: the last window starts at 19 s, the newest with
-        // temporal context (4 hops) at 17 s, final up to 17 - 4 = 13 s: 27 windows per channel
-        long expectedPerChannel = (13_000_000L / 500_000L) + 1;
+        // every grid window of every channel up to the final cutoff: the last window starts at 19 s; with the default
+        // causal context (gold.lookahead_windows = 0) it is the newest with its context, final up to 19 - 4 = 15 s:
+        // 31 windows per channel
+        long expectedPerChannel = (15_000_000L / 500_000L) + 1;
         assertEquals(channels * expectedPerChannel, scores.count(), "no window lost, none twice");
         assertEquals(scores.count(), scores.select(FIBER_ID, CHANNEL, WINDOW_START).distinct().count());
-        assertEquals(TestChunks.T0 + 13_000_000L,
+        assertEquals(TestChunks.T0 + 15_000_000L,
                 scores.agg(max(unix_micros(col(WINDOW_START)))).first().getLong(0));
         assertEquals(0, scores.filter(col(MODEL_VERSION).isNull()).count(), "every window scored by the champion");
 
