@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,30 +91,7 @@ class LakehouseKillTest {
     @Test
     void twoBronzeRunsAtOnceLandEachFileOnceAndTheLoserSaysWhy() throws Exception {
         FosmConfig config = lake("kill-concurrent");
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<String> outcomes = new ArrayList<>();
-        try {
-            List<Future<String>> runs = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                Callable<String> bronze = () -> {
-                    go.await();
-                    try {
-                        Bronze.run(SPARK, config);
-                        return "ok";
-                    } catch (Delta.ConcurrentCommitException e) {
-                        return e.getMessage();
-                    }
-                };
-                runs.add(pool.submit(bronze));
-            }
-            go.countDown();
-            for (Future<String> f : runs) {
-                outcomes.add(f.get(5, TimeUnit.MINUTES));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<String> outcomes = atOnce(() -> Bronze.run(SPARK, config));
         for (String o : outcomes) {
             assertTrue(o.equals("ok") || o.startsWith("Cannot commit bronze_") && o.contains("rerun it"), o);
         }
