@@ -69,16 +69,20 @@ public final class Sessions {
         for (Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix("spark.hadoop.")) {
             hadoop.set(kv._1(), kv._2());
         }
-        hadoop.setIfUnset(MARKER_RETENTION, "keep");
-        // setIfUnset would see the defaults of core-default.xml: only a value set elsewhere wins over the bounds
-        S3A_RETRY_BOUNDS.forEach((k, v) -> {
-            String[] sources = hadoop.getPropertySources(k);
-            if (sources == null || java.util.Arrays.stream(sources).allMatch("core-default.xml"::equals)) {
-                hadoop.set(k, v);
-            }
-        });
+        // setIfUnset would see the defaults of core-default.xml (it sets the retries; hadoop-aws 3.3.4 keeps the
+        // marker policy's default in code): only a value set elsewhere wins over fosm's
+        setUnlessConfigured(hadoop, MARKER_RETENTION, "keep");
+        S3A_RETRY_BOUNDS.forEach((k, v) -> setUnlessConfigured(hadoop, k, v));
         config.s3().hadoopSettings().forEach(hadoop::set);
         return hadoop;
+    }
+
+    /** Sets {@code key} unless a source other than Hadoop's own core-default.xml already set it. */
+    static void setUnlessConfigured(Configuration hadoop, String key, String value) {
+        String[] sources = hadoop.getPropertySources(key);
+        if (sources == null || java.util.Arrays.stream(sources).allMatch("core-default.xml"::equals)) {
+            hadoop.set(key, value);
+        }
     }
 
     /** Labels the next Spark actions in the Spark UI. */
