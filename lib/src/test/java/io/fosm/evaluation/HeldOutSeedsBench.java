@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * seeds it never saw, with their spread (mean, min, max), for docs/models.md. XGBoost (one worker) and its anomaly
  * detectors are trained on every labelled window of the small test fiber (seed 5, 32 channels x 240 s), as
  * {@link EventRegressionTest} does; each held-out fiber is 32 channels x {@code fosm.bench.seconds}.
- * Run: {@code bench/incidents/heldout.sh [SECONDS] [SEEDS...]}; output in lib/target/heldout-bench/summary.txt.
+ * {@code fosm.bench.train=long} trains on the long fiber instead (seed 11, 64 channels x 1200 s: ten times the windows).
+ * Run: {@code [TRAIN=long] bench/incidents/heldout.sh [SECONDS] [SEEDS...]}; output in
+ * lib/target/heldout-bench/summary.txt (summary-long.txt when trained on the long fiber).
  */
 class HeldOutSeedsBench {
     @Test
@@ -41,8 +43,16 @@ class HeldOutSeedsBench {
         for (String s : System.getProperty("fosm.bench.seeds", "1234,2024,31337").split(",")) {
             seeds.add(Long.parseLong(s.trim()));
         }
-        FosmConfig trainConfig = LabelledLakehouse.get();
-        Dataset<Row> train = LabelledLakehouse.gold().filter(Columns.LABEL + " IS NOT NULL").cache();
+        // "small": the test fiber (seed 5, 32 ch x 240 s); "long": XgboostRegressionTest's (seed 11, 64 ch x 1200 s),
+        // 10x the windows: does more training data move the figures?
+        String trainOn = System.getProperty("fosm.bench.train", "small");
+        FosmConfig trainConfig = switch (trainOn) {
+            case "small" -> LabelledLakehouse.get();
+            case "long" -> LabelledLakehouse.longFiber();
+            default -> throw new IllegalArgumentException("Cannot run the bench: fosm.bench.train must be small or "
+                    + "long, got " + trainOn);
+        };
+        Dataset<Row> train = LabelledLakehouse.gold(trainConfig).filter(Columns.LABEL + " IS NOT NULL").cache();
         Map<String, Long> counts = new TreeMap<>();
         for (Row r : train.groupBy(Columns.LABEL).count().collectAsList()) {
             counts.put(r.getString(0), r.getLong(1));
@@ -75,13 +85,24 @@ class HeldOutSeedsBench {
                 f.put(k, s.metrics().get(k));
             }
             f.forEach((k, v) -> figures.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            if (Boolean.getBoolean("fosm.bench.dump")) {
+                // the scored windows and the labels, for looking at misses outside the JVM (Parquet)
+                io.fosm.models.Scoring.score(m.model(), Optional.of(detectors), gold, labels, Columns.BACKGROUND)
+                        .withColumn(Columns.CLASSES, org.apache.spark.sql.functions.lit(String.join(",", labels)))
+                        .select(Columns.FIBER_ID, Columns.CHANNEL, Columns.WINDOW_START, Columns.WINDOW_END,
+                                Columns.LABEL, io.fosm.models.Scoring.EVENT_SCORE,
+                                io.fosm.models.Scoring.PROBABILITIES, Columns.ANOMALOUS, Columns.CLASSES)
+                        .write().mode("overwrite").parquet(Path.of("target", "heldout-bench", "scores-" + trainOn
+                                + "-" + seed).toAbsolutePath().toString());
+            }
             perSeed.append("seed ").append(seed).append(": ").append(f).append('\n').append(s.scorecard())
                     .append('\n');
             gold.unpersist();
         }
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "held-out seeds %s, 32 channels x %.0f s each; model: XGBoost + detectors trained on seed 5%n",
-                seeds, seconds));
+                "held-out seeds %s, 32 channels x %.0f s each; model: XGBoost + detectors trained on %s (%d labelled "
+                        + "windows)%n", seeds, seconds, trainOn.equals("long") ? "seed 11, 64 ch x 1200 s"
+                        : "seed 5, 32 ch x 240 s", counts.values().stream().mapToLong(Long::longValue).sum()));
         out.append(String.format(Locale.ROOT, "%-38s %8s %8s %8s%n", "figure", "mean", "min", "max"));
         figures.forEach((k, v) -> {
             List<Double> ok = v.stream().filter(x -> x != null && !x.isNaN()).toList();
@@ -93,7 +114,7 @@ class HeldOutSeedsBench {
         out.append('\n').append(perSeed);
         Path dir = Path.of("target", "heldout-bench");
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("summary.txt"), out.toString(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(trainOn.equals("long") ? "summary-long.txt" : "summary.txt"), out.toString(), StandardCharsets.UTF_8);
         System.out.print(out);
     }
 }
