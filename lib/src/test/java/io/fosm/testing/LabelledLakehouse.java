@@ -57,6 +57,52 @@ public final class LabelledLakehouse {
 
     private static final java.util.Map<String, FosmConfig> HELD_OUT = new java.util.HashMap<>();
 
+    /** The second fiber of {@link #withHeldOutFiber()}: 16 channels x 60 s of seed {@value #HELD_OUT_SEED}. */
+    public static final String HELD_OUT_FIBER = "demo-h";
+    public static final long HELD_OUT_SEED = 77;
+    private static FosmConfig twoFibers;
+
+    /** The fiber registry of {@link #withHeldOutFiber()}: the local profile's fibers and {@link #HELD_OUT_FIBER}. */
+    public static String[] twoFiberRegistry() {
+        return new String[] {"fibers=fiber-1,demo," + HELD_OUT_FIBER, "fiber." + HELD_OUT_FIBER + ".channels=16",
+                "fiber." + HELD_OUT_FIBER + ".sample_rate=1000", "fiber." + HELD_OUT_FIBER + ".spacing_m=1.0"};
+    }
+
+    /**
+     * A lakehouse of two fibers, built on first use: the small one's fiber (demo, seed 5, 32 channels x 240 s) and a
+     * small fiber of another seed ({@link #HELD_OUT_FIBER}, over the same first minute), for training with
+     * {@code train.heldout_fibers}. Its config carries {@link #twoFiberRegistry()}.
+     */
+    public static synchronized FosmConfig withHeldOutFiber() {
+        if (twoFibers == null) {
+            try {
+                SparkSession spark = SparkTestSession.get();
+                FosmConfig c = SparkTestSession.lakehouse("labelled-two-fibers", twoFiberRegistry());
+                generate(c, "demo", CHANNELS, SECONDS, SEED);
+                generate(c, HELD_OUT_FIBER, 16, 60, HELD_OUT_SEED);
+                process(spark, c, "labelled-two-fibers");
+                twoFibers = c;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return twoFibers;
+    }
+
+    private static void generate(FosmConfig c, String fiberId, int channels, double seconds, long seed)
+            throws java.io.IOException {
+        new FiberSimulator(GeneratorConfig.builder().output(c.lakehouseRoot()).fiberId(fiberId)
+                .channels(channels).durationSeconds(seconds).seed(seed).eventRatePerMinute(8).build()).run();
+    }
+
+    private static void process(SparkSession spark, FosmConfig c, String name) {
+        Bronze.run(spark, c);
+        if (!Silver.run(spark, c, Optional.empty()).published()) {
+            throw new IllegalStateException("the " + name + " lakehouse's silver batch was not published");
+        }
+        Gold.run(spark, c, Optional.empty());
+    }
+
     /** Its gold_features. */
     public static Dataset<Row> gold() {
         return gold(get());
@@ -71,13 +117,8 @@ public final class LabelledLakehouse {
         try {
             SparkSession spark = SparkTestSession.get();
             FosmConfig c = SparkTestSession.lakehouse(name);
-            new FiberSimulator(GeneratorConfig.builder().output(c.lakehouseRoot()).fiberId("demo")
-                    .channels(channels).durationSeconds(seconds).seed(seed).eventRatePerMinute(8).build()).run();
-            Bronze.run(spark, c);
-            if (!Silver.run(spark, c, Optional.empty()).published()) {
-                throw new IllegalStateException("the " + name + " lakehouse's silver batch was not published");
-            }
-            Gold.run(spark, c, Optional.empty());
+            generate(c, "demo", channels, seconds, seed);
+            process(spark, c, name);
             return c;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
