@@ -42,7 +42,8 @@ final class TrainJob {
         System.out.println("train: " + result.split().describe());
         System.out.println("train: " + result.trainRows() + " training windows " + result.trainClassCounts() + ", "
                 + result.evalRows() + " evaluation windows" + (result.ambiguousLeftOut() > 0 ? " ("
-                + result.ambiguousLeftOut() + " label_ambiguous evaluation windows left out of the secondary metrics: train.eval_collar)" : "")
+                + result.ambiguousLeftOut() + " label_ambiguous evaluation windows left out of the secondary metrics:"
+                + " train.eval_collar)" : "")
                 + (result.heldOutRows().isEmpty() ? "" : "; held out, never trained: " + result.heldOutRows()
                 + " labelled windows"));
         if (!result.report().passed()) {

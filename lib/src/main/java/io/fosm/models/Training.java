@@ -260,8 +260,9 @@ public final class Training {
     /**
      * The labelled gold windows of each held-out fiber.
      *
-     * @throws IllegalStateException naming train.heldout_fibers when a held-out fiber has no labelled rows, or when
-     *                               no fiber with labelled rows is left to train on
+     * @throws io.fosm.cli.UsageException naming train.heldout_fibers when a held-out fiber has no labelled rows, or
+     *                                     when no fiber with labelled rows is left to train on (exit 2: the
+     *                                     configuration asks for what the data cannot give; a retry answers the same)
      */
     static Map<String, Long> heldOutRows(Dataset<Row> labelled, List<String> heldOutFibers, long goldVersion) {
         if (heldOutFibers.isEmpty()) {
@@ -275,14 +276,14 @@ public final class Training {
         for (String fiber : heldOutFibers) {
             Long n = byFiber.get(fiber);
             if (n == null || n == 0) {
-                throw new IllegalStateException("Cannot train: train.heldout_fibers names fiber '" + fiber
+                throw new io.fosm.cli.UsageException("Cannot train: train.heldout_fibers names fiber '" + fiber
                         + "', which has no labelled rows in gold_features v" + goldVersion + " (fibers with labelled"
                         + " rows: " + String.join(",", byFiber.keySet()) + ")");
             }
             out.put(fiber, n);
         }
         if (out.keySet().containsAll(byFiber.keySet())) {
-            throw new IllegalStateException("Cannot train: train.heldout_fibers (" + String.join(",", heldOutFibers)
+            throw new io.fosm.cli.UsageException("Cannot train: train.heldout_fibers (" + String.join(",", heldOutFibers)
                     + ") holds every fiber with labelled rows in gold_features v" + goldVersion
                     + ": nothing is left to train on");
         }

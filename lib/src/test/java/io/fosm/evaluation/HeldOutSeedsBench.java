@@ -32,6 +32,10 @@ import org.junit.jupiter.api.Test;
  * detectors are trained on every labelled window of the small test fiber (seed 5, 32 channels x 240 s), as
  * {@link EventRegressionTest} does; each held-out fiber is 32 channels x {@code fosm.bench.seconds}.
  * Run: {@code bench/incidents/heldout.sh [SECONDS] [SEEDS...]}; output in lib/target/heldout-bench/summary.txt.
+ *
+ * <p>Complementary to {@code fosm train}'s own held-out evaluation ({@code train.heldout_fibers}, docs/models.md),
+ * which evaluates every model of a training on held-out fibers of its lakehouse and logs them to MLflow: this bench
+ * holds one model fixed and generates any number of unseen seeds of any length, without MLflow, for the goal table.
  */
 class HeldOutSeedsBench {
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fosm.cli.UsageException;
 import io.fosm.config.FosmConfig;
 import io.fosm.lakehouse.Columns;
 import io.fosm.registry.MlflowTracking;
@@ -175,13 +176,13 @@ class TrainingRunsTest {
 
         // bad held-out lists fail before any run opens, naming the key and the fiber
         FosmConfig noRows = FosmConfig.local(with(conf, "train.heldout_fibers=fiber-1"));
-        IllegalStateException empty = assertThrows(IllegalStateException.class, () -> TrainingRuns.train(spark,
-                noRows, TrainingOptions.of(noRows.train(), 2, 1), mlflow, Map.of()));
+        UsageException empty = assertThrows(UsageException.class, () -> TrainingRuns.train(spark, noRows,
+                TrainingOptions.of(noRows.train(), 2, 1), mlflow, Map.of()));
         assertTrue(empty.getMessage().startsWith("Cannot train: train.heldout_fibers names fiber 'fiber-1', which has"
                 + " no labelled rows in gold_features"), empty.getMessage());
         FosmConfig all = FosmConfig.local(with(conf, "train.heldout_fibers=demo," + fiber));
-        IllegalStateException everything = assertThrows(IllegalStateException.class, () -> TrainingRuns.train(spark,
-                all, TrainingOptions.of(all.train(), 2, 1), mlflow, Map.of()));
+        UsageException everything = assertThrows(UsageException.class, () -> TrainingRuns.train(spark, all,
+                TrainingOptions.of(all.train(), 2, 1), mlflow, Map.of()));
         assertTrue(everything.getMessage().contains("holds every fiber with labelled rows"), everything.getMessage());
 
         FosmConfig heldOut = FosmConfig.local(with(conf, "train.heldout_fibers=" + fiber));
