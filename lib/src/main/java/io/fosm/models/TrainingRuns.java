@@ -104,7 +104,7 @@ public final class TrainingRuns {
         versionTags.put("window_macro_f1_every_window", String.format(Locale.ROOT, "%.4f",
                 result.everyWindow(best).macroF1()));
         if (!config.train().heldoutFibers().isEmpty()) {
-            versionTags.put("heldout_fibers", String.join(",", config.train().heldoutFibers()));
+            versionTags.put(Promotion.HELDOUT_FIBERS_TAG, String.join(",", config.train().heldoutFibers()));
         }
         versionTags.put(Promotion.EVAL_COLLAR_TAG, String.valueOf(options.evalCollar()));
         versionTags.put("gold_delta_version", String.valueOf(result.goldVersion()));
