@@ -62,7 +62,8 @@ final class TrainJob {
                 "accuracy", "ROC-AUC", "PR-AUC", "train s", "event F1", "inc/event", heldOut
                         ? String.format(" %9s %9s %9s %9s", "HO F1", "HO F1 min", "HO evF1", "HO evF1mn") : "");
         // sorted by the headline: macro-F1 on every labelled window of the evaluation range
-        result.models().stream().sorted(Comparator.comparingDouble(m -> -result.everyWindow(m).macroF1())).forEach(m -> {
+        result.models().stream().sorted(Comparator.comparingDouble(m -> -result.everyWindow(m).macroF1()))
+                .forEach(m -> {
             ClassificationMetrics every = result.everyWindow(m);
             EventScores ev = result.eventScores().get(m.kind());
             HeldOutEvaluation ho = result.heldOut().get(m.kind());
