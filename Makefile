@@ -124,6 +124,9 @@ demo: venv build mlflow-up kafka-up
 	  bin/fosm generate --out $(DEMO_LAKE) --fiber-id demo --channels 64 --duration 120 --seed 7 --fault-rate 0.002; \
 	  echo "== generate: a second synthetic fiber of another seed (demo-b), so training sees two fibers' events"; \
 	  bin/fosm generate --out $(DEMO_LAKE) --fiber-id demo-b --channels 64 --duration 120 --seed 11 --fault-rate 0.002; \
+	  echo "== generate: two small fibers of unseen seeds (demo-h1, demo-h2), held out of training to measure it"; \
+	  bin/fosm generate --out $(DEMO_LAKE) --fiber-id demo-h1 --channels 32 --duration 120 --seed 101; \
+	  bin/fosm generate --out $(DEMO_LAKE) --fiber-id demo-h2 --channels 32 --duration 120 --seed 202; \
 	  echo "== a real interrogator file as a second fiber (idas: PRODML 2.1, $(DEMO_REAL_FILE))"; \
 	  real=""; for d in "$$FOSM_DAS_SAMPLES" ../shared/das-samples .cache/das-samples; do \
 	    [ -n "$$d" ] && [ -f "$$d/$(DEMO_REAL_FILE)" ] && { real="$$d/$(DEMO_REAL_FILE)"; break; }; done; \
@@ -134,8 +137,8 @@ demo: venv build mlflow-up kafka-up
 	  echo "== bronze"; bin/fosm bronze; \
 	  echo "== silver"; bin/fosm silver; \
 	  echo "== gold"; bin/fosm gold; \
-	  echo "== train (the model zoo; the search is off to keep the demo short)"; \
-	  bin/fosm train --conf train.search=false; \
+	  echo "== train (the model zoo; the search is off to keep the demo short; demo-h1 and demo-h2 held out)"; \
+	  bin/fosm train --conf train.search=false --conf train.heldout_fibers=demo-h1,demo-h2; \
 	  echo "== promote"; bin/fosm promote; \
 	  echo "== score"; bin/fosm score; \
 	  echo "== stream: a live feed of the same fiber replayed into Kafka (1% malformed messages, drift from 100 s on)"; \

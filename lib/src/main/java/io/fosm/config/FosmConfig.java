@@ -97,7 +97,8 @@ public record FosmConfig(
     /** Training settings ({@code train.*}). */
     public record Train(double fraction, double gapSeconds, List<String> models, boolean search, long minClassCount,
                         List<String> classes, long seed, int xgboostRounds, int xgboostWorkers, boolean anomaly,
-                        boolean evalCollar, double anomalyFalsePositiveRate) implements Serializable {}
+                        boolean evalCollar, double anomalyFalsePositiveRate, List<String> heldoutFibers)
+            implements Serializable {}
 
     /** The promotion rule ({@code promote.*}). */
     public record Promote(String metric, double margin, double maxClassRegression) implements Serializable {}
@@ -184,7 +185,8 @@ public record FosmConfig(
         Train train = new Train(fraction, r.nonNegative("train.gap_seconds"), models, r.bool("train.search"),
                 r.longAtLeast("train.min_class_count", 1), r.list("train.classes"), r.longAtLeast("train.seed", 0),
                 (int) r.longAtLeast("train.xgboost_rounds", 1), (int) r.longAtLeast("train.xgboost_workers", 1),
-                r.bool("train.anomaly"), r.bool("train.eval_collar"), anomalyFalsePositiveRate(r));
+                r.bool("train.anomaly"), r.bool("train.eval_collar"), anomalyFalsePositiveRate(r),
+                heldoutFibers(r, src, fibers));
         String metric = r.nonEmpty("promote.metric");
         if (!metric.equals("macro_f1") && !metric.equals("accuracy") && !metric.equals("roc_auc_event")
                 && !metric.equals("pr_auc_event")) {
@@ -280,6 +282,29 @@ public record FosmConfig(
             throw r.fail("train.anomaly_false_positive_rate", String.valueOf(v), "a fraction strictly between 0 and 1");
         }
         return v;
+    }
+
+    /**
+     * train.heldout_fibers: registered fiber ids, not every registered fiber (training needs one to learn from).
+     * Whether each has labelled gold rows is only known to the training itself (io.fosm.models.Training).
+     */
+    private static List<String> heldoutFibers(Reader r, ConfigSources src, Map<String, FiberSpec> fibers) {
+        String raw = src.raw("train.heldout_fibers");
+        if (blankToEmpty(raw).isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = r.list("train.heldout_fibers");
+        for (String id : ids) {
+            if (!fibers.containsKey(id)) {
+                throw r.fail("train.heldout_fibers", raw, "registered fiber ids (config key fibers: "
+                        + String.join(",", fibers.keySet()) + "); '" + id + "' is not one");
+            }
+        }
+        if (new java.util.HashSet<>(ids).containsAll(fibers.keySet())) {
+            throw r.fail("train.heldout_fibers", raw, "some of the registered fibers, not all of them ("
+                    + String.join(",", fibers.keySet()) + "): training needs a fiber to learn from");
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(ids));
     }
 
     private static String blankToEmpty(String v) {

@@ -82,6 +82,11 @@ public record ReferenceProfile(String reference, String modelName, String modelV
                                                List<String> labels, long goldVersion) {
         Dataset<Row> gold = Delta.at(spark, Tables.GOLD_FEATURES.path(config), goldVersion)
                 .filter(col(Columns.LABEL).isNotNull());
+        if (!config.train().heldoutFibers().isEmpty()) {
+            // the reference is what the model learned from: the held-out fibers never trained
+            gold = gold.filter(org.apache.spark.sql.functions.not(col(Columns.FIBER_ID)
+                    .isin(config.train().heldoutFibers().toArray())));
+        }
         Dataset<Row> scored = io.fosm.models.Scoring.score(model, split.evaluation(gold), labels, Columns.BACKGROUND);
         return build(spark, config, "training", split.train(gold), features, Optional.of(scored),
                 DriftReports.PREDICTION_COLUMN);

@@ -40,8 +40,9 @@ public final class ModelCard {
         ClassificationMetrics all = training.allWindowMetrics().get(m.kind());
         v.put("ambiguous", training.ambiguousLeftOut() > 0 ? training.ambiguousLeftOut()
                 + " in the evaluation range, left out of the metrics below (train.eval_collar)" : "none left out");
-        v.put("all_windows", all == null ? "-" : "accuracy " + four(all.accuracy()) + ", macro-F1 "
-                + four(all.macroF1()));
+        ClassificationMetrics every = training.everyWindow(m);
+        v.put("all_windows", "macro-F1 " + four(every.macroF1()) + ", accuracy " + four(every.accuracy())
+                + " (" + (all == null ? "every window: no collar" : "ambiguous windows included") + ")");
         v.put("feature_count", String.valueOf(training.features().size()));
         v.put("features", training.features().toString());
         v.put("class_weighting", m.kind().weighted() ? "class weights n / (k * n_class)"
@@ -58,6 +59,13 @@ public final class ModelCard {
         var events = training.eventScores().get(m.kind());
         v.put("event_level", events == null ? "no ground-truth event log under labels.path: not evaluated\n"
                 : events.scorecard());
+        HeldOutEvaluation heldOut = training.heldOut().get(m.kind());
+        v.put("heldout", heldOut == null ? "none held out (train.heldout_fibers is empty): the figures above are the"
+                + " only ones, on a later time range of the training fibers"
+                : "Fibers whose windows never trained (train.heldout_fibers: " + String.join(", ",
+                training.heldOutRows().keySet()) + "), each evaluated as a whole; macro-F1 on every labelled window is"
+                + " the headline, on clearly labelled windows secondary; event figures with the anomaly detectors"
+                + " flagging windows, as scoring does.\n\n" + heldOut.markdown());
         StringBuilder params = new StringBuilder();
         m.params().forEach((k, val) -> params.append("- ").append(k).append(" = ").append(val).append('\n'));
         v.put("parameters", strip(params));

@@ -42,6 +42,8 @@ public final class Promotion {
     public static final String EVAL_END_TAG = "eval_end";
     /** Version tag: whether training left gold's label_ambiguous windows out; the gate compares on the same windows. */
     public static final String EVAL_COLLAR_TAG = "eval_collar";
+    /** Version tag: the fibers the challenger's training held out (train.heldout_fibers), not in its evaluation range. */
+    public static final String HELDOUT_FIBERS_TAG = "heldout_fibers";
 
     private Promotion() {}
 
@@ -198,7 +200,11 @@ public final class Promotion {
         Dataset<Row> range = gold.filter(col(LABEL).isNotNull()
                 .and(col(WINDOW_START).geq(lit(Timestamp.from(Instant.parse(start)))))
                 .and(col(WINDOW_END).leq(lit(Timestamp.from(Instant.parse(end))))));
-        return range;
+        String heldOut = challenger.tags().getOrDefault(HELDOUT_FIBERS_TAG, "");
+        // the challenger's evaluation range had no window of its held-out fibers: neither does the comparison
+        return heldOut.isBlank() ? range
+                : range.filter(org.apache.spark.sql.functions.not(col(io.fosm.lakehouse.Columns.FIBER_ID)
+                        .isin((Object[]) heldOut.split(","))));
     }
 
     private static List<String> history(ModelRegistry registry, String modelName) {

@@ -28,12 +28,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Trains the model zoo on {@code gold_features}: time split with a gap, Deequ checks of the training set, class
- * weights, every configured model, and the unsupervised detectors. MLflow logging is the caller's (the train job's).
+ * Trains the model zoo on {@code gold_features}: the held-out fibers ({@code train.heldout_fibers}) taken out, a time
+ * split with a gap of the rest, Deequ checks of the training set, class weights, the unsupervised detectors (first, so
+ * every event-level evaluation flags windows with them as {@code fosm score} and the stream do), every configured
+ * model, each evaluated on the evaluation range and on every held-out fiber as a whole. MLflow logging is the
+ * caller's (the train job's).
  *
- * <p>Cost: the labelled gold rows of the training and evaluation ranges are cached (features only, no signal); each
- * model makes its own passes over them (TrainValidationSplit multiplies by the grid size); XGBoost trains in a barrier
- * stage with {@code train.xgboost_workers} tasks.
+ * <p>Cost: the labelled gold rows of the training and evaluation ranges and of the held-out fibers are cached
+ * (features only, no signal); each model makes its own passes over them (TrainValidationSplit multiplies by the grid
+ * size), plus one scoring pass per held-out fiber and event-level replay; XGBoost trains in a barrier stage with
+ * {@code train.xgboost_workers} tasks.
  */
 public final class Training {
     private Training() {}
@@ -44,13 +48,32 @@ public final class Training {
      * metrics ({@code train.eval_collar}); {@code allWindowMetrics} then holds each model's metrics on every window of
      * the evaluation range, ambiguous ones included (empty without the collar). {@code eventScores} holds each
      * model's event-level figures: every window of the evaluation range replayed through the stream's incident tracker
-     * and matched to the ground-truth events (empty when the labels path has no event log).
+     * and matched to the ground-truth events (empty when the labels path has no event log). {@code heldOutRows}
+     * counts the labelled gold windows of each held-out fiber (none of them trained) and {@code heldOut} holds each
+     * model's figures on them (both empty without {@code train.heldout_fibers}).
      */
     public record Result(TimeSplit split, long trainRows, long evalRows, Map<String, Long> trainClassCounts,
                          List<String> features, QualityReport report, List<Trainer.TrainedModel> models,
                          List<AnomalyDetectors.Result> anomalies, long goldVersion, long ambiguousLeftOut,
                          Map<ModelKind, ClassificationMetrics> allWindowMetrics,
-                         Map<ModelKind, EventScores> eventScores) {}
+                         Map<ModelKind, EventScores> eventScores, Map<String, Long> heldOutRows,
+                         Map<ModelKind, HeldOutEvaluation> heldOut) {
+
+        /**
+         * The headline window metrics of {@code m}: on every labelled window of the evaluation range (with the collar
+         * off, the model's own metrics are those already).
+         */
+        public ClassificationMetrics everyWindow(Trainer.TrainedModel m) {
+            return allWindowMetrics.getOrDefault(m.kind(), m.metrics());
+        }
+    }
+
+    /**
+     * What a model is evaluated on besides its own (collar-filtered) metrics: every window of the evaluation range
+     * (null without the collar: then the model's metrics are those), the event-level figures of the evaluation range
+     * (null without a ground-truth event log) and the held-out fibers (null when none are configured).
+     */
+    public record Evaluation(ClassificationMetrics allWindows, EventScores events, HeldOutEvaluation heldOut) {}
 
     /**
      * The windows whose label a per-window classifier can be held to: gold's {@code label_ambiguous} is false, or
@@ -80,14 +103,16 @@ public final class Training {
      */
     public record Context(TimeSplit split, String goldPath, long goldVersion, long labelledRows, long trainRows,
                          long evalRows, Map<String, Long> trainClassCounts, long ambiguousLeftOut,
-                         QualityReport report, List<String> features, List<String> labels) {
+                         QualityReport report, List<String> features, List<String> labels,
+                         Map<String, Long> heldOutRows) {
 
         /** A {@link Result} of this training holding only {@code model} (e.g. for its model card). */
-        public Result resultOf(Trainer.TrainedModel model, ClassificationMetrics allWindows, EventScores events) {
+        public Result resultOf(Trainer.TrainedModel model, Evaluation e) {
             return new Result(split, trainRows, evalRows, trainClassCounts, features, report, List.of(model),
                     List.of(), goldVersion, ambiguousLeftOut,
-                    allWindows == null ? Map.of() : Map.of(model.kind(), allWindows),
-                    events == null ? Map.of() : Map.of(model.kind(), events));
+                    e.allWindows() == null ? Map.of() : Map.of(model.kind(), e.allWindows()),
+                    e.events() == null ? Map.of() : Map.of(model.kind(), e.events()), heldOutRows,
+                    e.heldOut() == null ? Map.of() : Map.of(model.kind(), e.heldOut()));
         }
     }
 
@@ -95,13 +120,14 @@ public final class Training {
      * Follows a training step by step (e.g. to keep one MLflow run per model open while it trains): {@link #starting}
      * before a model's training, {@link #trained} after it was trained and evaluated, {@link #failed} when a step
      * threw (the exception is rethrown after it). The anomaly detectors are one step,
-     * {@link AnomalyDetectors#STEP}, reported through {@link #anomaliesTrained}.
+     * {@link AnomalyDetectors#STEP}, reported through {@link #anomaliesTrained}; it comes before the models' steps
+     * (their event-level evaluations use the detectors).
      */
     public interface Observer {
         default void starting(String step, Context context) {}
 
-        /** {@code allWindows} is null without the collar, {@code events} null without a ground-truth event log. */
-        default void trained(Trainer.TrainedModel model, ClassificationMetrics allWindows, EventScores events) {}
+        /** The model, trained, and what it was evaluated on besides its own metrics. */
+        default void trained(Trainer.TrainedModel model, Evaluation evaluation) {}
 
         default void anomaliesTrained(List<AnomalyDetectors.Result> results) {}
 
@@ -123,8 +149,13 @@ public final class Training {
         // one gold version for the data, the gold_delta_version tag and the drift reference profile
         Delta.Pinned pinned = Delta.pinnedInput(spark, config, Tables.GOLD_FEATURES, java.util.Optional.empty(), "train",
                 "gold");
-        Dataset<Row> gold = pinned.rows().filter(col(LABEL).isNotNull());
+        Dataset<Row> labelled = pinned.rows().filter(col(LABEL).isNotNull());
         long goldVersion = pinned.version();
+        List<String> heldOutFibers = config.train().heldoutFibers();
+        Map<String, Long> heldOutRows = heldOutRows(labelled, heldOutFibers, goldVersion);
+        // held-out fibers leave before the split: they never train and are not part of the evaluation range either
+        Dataset<Row> gold = heldOutFibers.isEmpty() ? labelled
+                : labelled.filter(not(col(Columns.FIBER_ID).isin(heldOutFibers.toArray())));
         Sessions.describe(spark, "fosm-train", "train: split gold_features v" + goldVersion + " by time");
         Duration gap = Duration.ofMillis(Math.round(1000 * Math.max(options.gapSeconds(),
                 config.gold().windowSeconds())));
@@ -147,18 +178,44 @@ public final class Training {
                 config.fibers().values().stream().mapToDouble(f -> f.sampleRate()).max().orElse(1000));
         if (!report.passed()) {
             return new Result(split, trainRows, evalRows, counts, features, report, List.of(), List.of(), goldVersion,
-                    ambiguousLeftOut, Map.of(), Map.of());
+                    ambiguousLeftOut, Map.of(), Map.of(), heldOutRows, Map.of());
         }
         List<String> labels = List.copyOf(counts.keySet());
-        Context context = new Context(split, Tables.GOLD_FEATURES.path(config), goldVersion, gold.count(), trainRows,
-                evalRows, Map.copyOf(counts), ambiguousLeftOut, report, features, labels);
+        Context context = new Context(split, Tables.GOLD_FEATURES.path(config), goldVersion, labelled.count(),
+                trainRows, evalRows, Map.copyOf(counts), ambiguousLeftOut, report, features, labels, heldOutRows);
         FeatureSpace space = new FeatureSpace(features);
         Dataset<Row> weighted = Trainer.withClassWeights(train, counts).cache();
         List<Trainer.TrainedModel> models = new ArrayList<>();
         Map<ModelKind, ClassificationMetrics> allWindows = new java.util.EnumMap<>(ModelKind.class);
-        Dataset<Row> knownAll = evalAll.filter(col(LABEL).isin((Object[]) labels.toArray(new String[0])));
+        Object[] known = labels.toArray(new String[0]);
+        Dataset<Row> knownAll = evalAll.filter(col(LABEL).isin(known));
         List<GroundTruthEvent> events = EventEvaluations.trainingEvents(spark, config);
         Map<ModelKind, EventScores> eventScores = new java.util.EnumMap<>(ModelKind.class);
+        Map<ModelKind, HeldOutEvaluation> heldOut = new java.util.EnumMap<>(ModelKind.class);
+        // the detectors first: the event-level figures below are those of fosm score and the stream, which flag
+        // windows with them (the unknown_event rule, docs/incidents.md)
+        List<AnomalyDetectors.Result> anomalies = List.of();
+        java.util.Optional<AnomalyModel> detectors = java.util.Optional.empty();
+        if (options.anomaly()) {
+            Sessions.describe(spark, "fosm-train", "train: anomaly detectors");
+            observer.starting(AnomalyDetectors.STEP, context);
+            try {
+                AnomalyDetectors.Trained trained = AnomalyDetectors.trainAndEvaluate(train, eval, space,
+                        options.seed(), config.train().anomalyFalsePositiveRate());
+                anomalies = trained.results();
+                detectors = trained.model();
+                observer.anomaliesTrained(anomalies);
+                trained.model().ifPresent(observer::anomalyModelTrained);
+            } catch (RuntimeException e) {
+                observer.failed(AnomalyDetectors.STEP, e);
+                throw e;
+            }
+        }
+        Map<String, Dataset<Row>> heldOutGold = new java.util.LinkedHashMap<>();
+        for (String fiber : heldOutFibers) {
+            heldOutGold.put(fiber, labelled.filter(col(Columns.FIBER_ID).equalTo(fiber).and(col(LABEL).isin(known)))
+                    .cache());
+        }
         for (ModelKind kind : options.models()) {
             Sessions.describe(spark, "fosm-train", "train: " + kind.modelName());
             observer.starting(kind.modelName(), context);
@@ -175,35 +232,85 @@ public final class Training {
                 if (!events.isEmpty()) {
                     // every evaluation window replayed through the stream's incident tracker
                     Sessions.describe(spark, "fosm-train", "train: " + kind.modelName() + " event-level evaluation");
-                    scores = EventEvaluations.ofModel(config, m.model(), labels, kind.modelName(), evalAll, events);
+                    scores = EventEvaluations.ofModel(config, m.model(), detectors, labels, kind.modelName(), evalAll,
+                            events);
                     eventScores.put(kind, scores);
                 }
-                observer.trained(m, all, scores);
+                HeldOutEvaluation ho = null;
+                if (!heldOutGold.isEmpty()) {
+                    ho = evaluateHeldOut(spark, config, m, detectors, labels, heldOutGold, events);
+                    heldOut.put(kind, ho);
+                }
+                observer.trained(m, new Evaluation(all, scores, ho));
             } catch (RuntimeException e) {
                 observer.failed(kind.modelName(), e);
                 throw e;
             }
         }
-        List<AnomalyDetectors.Result> anomalies = List.of();
-        if (options.anomaly()) {
-            Sessions.describe(spark, "fosm-train", "train: anomaly detectors");
-            observer.starting(AnomalyDetectors.STEP, context);
-            try {
-                AnomalyDetectors.Trained trained = AnomalyDetectors.trainAndEvaluate(train, eval, space,
-                        options.seed(), config.train().anomalyFalsePositiveRate());
-                anomalies = trained.results();
-                observer.anomaliesTrained(anomalies);
-                trained.model().ifPresent(observer::anomalyModelTrained);
-            } catch (RuntimeException e) {
-                observer.failed(AnomalyDetectors.STEP, e);
-                throw e;
-            }
-        }
+        heldOutGold.values().forEach(Dataset::unpersist);
         weighted.unpersist();
         train.unpersist();
         eval.unpersist();
         evalAll.unpersist();
         return new Result(split, trainRows, evalRows, counts, features, report, List.copyOf(models), anomalies,
-                goldVersion, ambiguousLeftOut, Map.copyOf(allWindows), Map.copyOf(eventScores));
+                goldVersion, ambiguousLeftOut, Map.copyOf(allWindows), Map.copyOf(eventScores), heldOutRows,
+                Map.copyOf(heldOut));
+    }
+
+    /**
+     * The labelled gold windows of each held-out fiber.
+     *
+     * @throws io.fosm.cli.UsageException naming train.heldout_fibers when a held-out fiber has no labelled rows, or
+     *                                     when no fiber with labelled rows is left to train on (exit 2: the
+     *                                     configuration asks for what the data cannot give; a retry answers the same)
+     */
+    static Map<String, Long> heldOutRows(Dataset<Row> labelled, List<String> heldOutFibers, long goldVersion) {
+        if (heldOutFibers.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> byFiber = new TreeMap<>();
+        for (Row r : labelled.groupBy(Columns.FIBER_ID).count().collectAsList()) {
+            byFiber.put(r.getString(0), r.getLong(1));
+        }
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String fiber : heldOutFibers) {
+            Long n = byFiber.get(fiber);
+            if (n == null || n == 0) {
+                throw new io.fosm.cli.UsageException("Cannot train: train.heldout_fibers names fiber '" + fiber
+                        + "', which has no labelled rows in gold_features v" + goldVersion + " (fibers with labelled"
+                        + " rows: " + String.join(",", byFiber.keySet()) + ")");
+            }
+            out.put(fiber, n);
+        }
+        if (out.keySet().containsAll(byFiber.keySet())) {
+            throw new io.fosm.cli.UsageException("Cannot train: train.heldout_fibers (" + String.join(",", heldOutFibers)
+                    + ") holds every fiber with labelled rows in gold_features v" + goldVersion
+                    + ": nothing is left to train on");
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * {@code m} on each held-out fiber as a whole: window metrics on every labelled window and on the clearly labelled
+     * ones, and (with an event log) the event-level figures with the detectors flagging windows.
+     */
+    private static HeldOutEvaluation evaluateHeldOut(SparkSession spark, FosmConfig config, Trainer.TrainedModel m,
+                                                     java.util.Optional<AnomalyModel> detectors, List<String> labels,
+                                                     Map<String, Dataset<Row>> heldOutGold,
+                                                     List<GroundTruthEvent> events) {
+        List<HeldOutEvaluation.Fiber> fibers = new ArrayList<>();
+        for (Map.Entry<String, Dataset<Row>> e : heldOutGold.entrySet()) {
+            String name = m.kind().modelName();
+            Sessions.describe(spark, "fosm-train", "train: " + name + " on held-out fiber " + e.getKey());
+            Dataset<Row> rows = e.getValue();
+            Dataset<Row> clear = clearlyLabelled(rows);
+            ClassificationMetrics every = ClassificationMetrics.evaluate(m.model(), rows, labels);
+            ClassificationMetrics clearMetrics = ClassificationMetrics.evaluate(m.model(), clear, labels);
+            EventScores scores = events.isEmpty() ? null
+                    : EventEvaluations.ofModel(config, m.model(), detectors, labels, name, rows, events);
+            fibers.add(new HeldOutEvaluation.Fiber(e.getKey(), rows.count(), clear.count(), every, clearMetrics,
+                    scores));
+        }
+        return new HeldOutEvaluation(fibers);
     }
 }

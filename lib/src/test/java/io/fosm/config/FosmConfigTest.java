@@ -106,6 +106,20 @@ class FosmConfigTest {
     }
 
     @Test
+    void heldOutFibersMustBeRegisteredAndLeaveOneToTrainOn() {
+        assertEquals(List.of(), FosmConfig.local().train().heldoutFibers(), "none by default");
+        assertEquals(List.of("fiber-1"), FosmConfig.local("train.heldout_fibers= fiber-1 ,fiber-1").train()
+                .heldoutFibers());
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> FosmConfig.local("train.heldout_fibers=fiber-1,ghost"));
+        assertTrue(unknown.getMessage().startsWith("Invalid train.heldout_fibers (from --conf)"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("'ghost' is not one"), unknown.getMessage());
+        ConfigException all = assertThrows(ConfigException.class,
+                () -> FosmConfig.local("train.heldout_fibers=demo,fiber-1"));
+        assertTrue(all.getMessage().contains("training needs a fiber to learn from"), all.getMessage());
+    }
+
+    @Test
     void fibersMaySampleAtDifferentRatesWithTheirOwnBandsAndWindows() {
         FosmConfig c = FosmConfig.local("fiber.demo.sample_rate=200", "fiber.demo.bands=1-10,10-50,50-100",
                 "fiber.demo.first_channel=-118", "fiber.demo.window_seconds=2", "fiber.demo.hop_seconds=1");

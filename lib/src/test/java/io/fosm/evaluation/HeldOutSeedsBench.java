@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Test;
  * {@code fosm.bench.train=long} trains on the long fiber instead (seed 11, 64 channels x 1200 s: ten times the windows).
  * Run: {@code [TRAIN=long] bench/incidents/heldout.sh [SECONDS] [SEEDS...]}; output in
  * lib/target/heldout-bench/summary.txt (summary-long.txt when trained on the long fiber).
+ *
+ * <p>Complementary to {@code fosm train}'s own held-out evaluation ({@code train.heldout_fibers}, docs/models.md),
+ * which evaluates every model of a training on held-out fibers of its lakehouse and logs them to MLflow: this bench
+ * holds one model fixed and generates any number of unseen seeds of any length, without MLflow, for the goal table.
  */
 class HeldOutSeedsBench {
     @Test

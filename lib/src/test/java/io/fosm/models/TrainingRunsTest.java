@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fosm.cli.UsageException;
 import io.fosm.config.FosmConfig;
 import io.fosm.lakehouse.Columns;
 import io.fosm.registry.MlflowTracking;
@@ -89,7 +90,8 @@ class TrainingRunsTest {
         Trainer.TrainedModel best = outcome.best().orElseThrow();
         assertEquals(ModelKind.XGBOOST, best.kind(), "the handoff needs a training XGBoost wins: "
                 + result.models().stream().map(m -> m.kind() + " " + m.metrics().macroF1()).toList());
-        assertEquals(List.of("logistic_regression", "xgboost", "isolation_forest", "robust_zscore"),
+        // the detectors train first: every event-level evaluation of the models flags windows with them
+        assertEquals(List.of("isolation_forest", "robust_zscore", "logistic_regression", "xgboost"),
                 List.copyOf(outcome.runIds().keySet()));
 
         String goldPath = io.fosm.lakehouse.Tables.GOLD_FEATURES.path(config);
@@ -158,6 +160,79 @@ class TrainingRunsTest {
                 Scoring.score(Promotion.load(spark, registry, champion), sample, Promotion.classes(champion),
                         Columns.BACKGROUND),
                 Scoring.score(lr, sample, best.labels(), Columns.BACKGROUND));
+    }
+
+    @Test
+    void aHeldOutFiberNeverTrainsAndEveryModelsFiguresOnItReachMlflowAndTheModelCard() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        FosmConfig lakehouse = LabelledLakehouse.withHeldOutFiber();
+        String fiber = LabelledLakehouse.HELD_OUT_FIBER;
+        String name = "training-heldout-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> conf = new ArrayList<>(List.of(LabelledLakehouse.twoFiberRegistry()));
+        conf.addAll(List.of("lakehouse.root=" + lakehouse.lakehouseRoot(), "mlflow.tracking_uri=" + trackingUri(),
+                "mlflow.experiment=" + name, "mlflow.model_name=" + name, "train.models=lr,xgboost",
+                "train.search=false", "train.xgboost_rounds=20", "train.min_class_count=10"));
+        MlflowTracking mlflow = MlflowTracking.connect(trackingUri());
+
+        // bad held-out lists fail before any run opens, naming the key and the fiber
+        FosmConfig noRows = FosmConfig.local(with(conf, "train.heldout_fibers=fiber-1"));
+        UsageException empty = assertThrows(UsageException.class, () -> TrainingRuns.train(spark, noRows,
+                TrainingOptions.of(noRows.train(), 2, 1), mlflow, Map.of()));
+        assertTrue(empty.getMessage().startsWith("Cannot train: train.heldout_fibers names fiber 'fiber-1', which has"
+                + " no labelled rows in gold_features"), empty.getMessage());
+        FosmConfig all = FosmConfig.local(with(conf, "train.heldout_fibers=demo," + fiber));
+        UsageException everything = assertThrows(UsageException.class, () -> TrainingRuns.train(spark, all,
+                TrainingOptions.of(all.train(), 2, 1), mlflow, Map.of()));
+        assertTrue(everything.getMessage().contains("holds every fiber with labelled rows"), everything.getMessage());
+
+        FosmConfig heldOut = FosmConfig.local(with(conf, "train.heldout_fibers=" + fiber));
+        TrainingRuns.Outcome outcome = TrainingRuns.train(spark, heldOut, TrainingOptions.of(heldOut.train(), 2, 1),
+                mlflow, Map.of());
+        Training.Result result = outcome.training();
+        Dataset<Row> labelled = LabelledLakehouse.gold(lakehouse).filter(Columns.LABEL + " IS NOT NULL");
+        Dataset<Row> heldOutRows = labelled.filter(labelled.col(Columns.FIBER_ID).equalTo(fiber));
+        assertEquals(Map.of(fiber, heldOutRows.count()), result.heldOutRows());
+        // the held-out fiber covers the training range's time: only the exclusion keeps its windows out
+        Timestamp trainEnd = Timestamp.from(result.split().trainEnd());
+        assertTrue(heldOutRows.filter(heldOutRows.col(Columns.WINDOW_END).leq(trainEnd)).count() > 0);
+        Dataset<Row> demo = labelled.filter(labelled.col(Columns.FIBER_ID).equalTo("demo"));
+        assertEquals(demo.filter(demo.col(Columns.WINDOW_END).leq(trainEnd)).count(), result.trainRows(),
+                "training rows are the other fiber's training range, none of the held-out fiber's");
+
+        for (String model : List.of("logistic_regression", "xgboost")) {
+            HeldOutEvaluation ho = result.heldOut().get(model.equals("xgboost") ? ModelKind.XGBOOST : ModelKind.LR);
+            assertNotNull(ho, model);
+            JsonNode run = run(outcome.runIds().get(model));
+            assertEquals("FINISHED", run.path("info").path("status").asText());
+            Map<String, String> metrics = pairs(run.path("data").path("metrics"));
+            HeldOutEvaluation.Fiber figures = ho.fibers().get(0);
+            assertEquals(fiber, figures.fiberId());
+            assertEquals(heldOutRows.count(), figures.rows(), "every labelled window of the fiber, as a whole");
+            for (String key : List.of("heldout." + fiber + ".window_macro_f1",
+                    "heldout." + fiber + ".window_macro_f1_clear_windows", "heldout." + fiber + ".event_f1",
+                    "heldout." + fiber + ".event_recall", "heldout_window_macro_f1_mean", "heldout_window_macro_f1_min",
+                    "heldout_window_macro_f1_max", "heldout_event_f1_mean", "heldout_event_f1_min",
+                    "window_macro_f1_every_window", "window_macro_f1_clear_windows")) {
+                assertTrue(metrics.containsKey(key), model + " logs " + key + ": " + metrics.keySet());
+            }
+            assertEquals(figures.everyWindow().macroF1(),
+                    Double.parseDouble(metrics.get("heldout." + fiber + ".window_macro_f1")), 1e-9);
+            assertEquals(figures.events().eventF1(), Double.parseDouble(metrics.get("heldout_event_f1_mean")), 1e-9);
+            assertTrue(figures.events().events() > 0, "the held-out fiber has ground-truth events: " + figures);
+            assertFalse(metrics.containsKey("heldout_window_macro_f1_std"), "no spread of one fiber");
+            String card = HTTP.send(HttpRequest.newBuilder(URI.create(trackingUri() + "/get-artifact?run_id="
+                    + outcome.runIds().get(model) + "&path=model_card.md")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(card.contains("## Held-out fibers\n\nFibers whose windows never trained (train.heldout_fibers: "
+                    + fiber + ")"), card);
+            assertTrue(card.contains("| " + fiber + " | " + heldOutRows.count() + " | "), card);
+        }
+    }
+
+    private static String[] with(List<String> conf, String extra) {
+        List<String> out = new ArrayList<>(conf);
+        out.add(extra);
+        return out.toArray(new String[0]);
     }
 
     @Test

@@ -57,6 +57,74 @@ public final class LabelledLakehouse {
 
     private static final java.util.Map<String, FosmConfig> HELD_OUT = new java.util.HashMap<>();
 
+    /** The second fiber of {@link #withHeldOutFiber()}: 16 channels x 60 s of seed {@value #HELD_OUT_SEED}. */
+    public static final String HELD_OUT_FIBER = "demo-h";
+    public static final long HELD_OUT_SEED = 77;
+    private static FosmConfig twoFibers;
+
+    /** The fiber registry of {@link #withHeldOutFiber()}: the local profile's fibers and {@link #HELD_OUT_FIBER}. */
+    public static String[] twoFiberRegistry() {
+        return new String[] {"fibers=fiber-1,demo," + HELD_OUT_FIBER, "fiber." + HELD_OUT_FIBER + ".channels=16",
+                "fiber." + HELD_OUT_FIBER + ".sample_rate=1000", "fiber." + HELD_OUT_FIBER + ".spacing_m=1.0"};
+    }
+
+    /**
+     * A lakehouse of two fibers, built on first use: the small lakehouse's gold_features and event log ({@link #get()}:
+     * demo, seed 5, 32 channels x 240 s), copied, plus a small fiber of another seed ({@link #HELD_OUT_FIBER}, over
+     * the same first minute) run through its own bronze, silver and gold and appended, for training with
+     * {@code train.heldout_fibers}. Its config carries {@link #twoFiberRegistry()}. Copying rather than rebuilding
+     * the small fiber saves a minute of the suite; each fiber's gold rows are the pipeline's own either way (gold
+     * computes every fiber on its own: the spatial context never crosses fibers).
+     */
+    public static synchronized FosmConfig withHeldOutFiber() {
+        if (twoFibers == null) {
+            try {
+                SparkSession spark = SparkTestSession.get();
+                FosmConfig small = get();
+                FosmConfig h = SparkTestSession.lakehouse("held-out-fiber", twoFiberRegistry());
+                generate(h, HELD_OUT_FIBER, 16, 60, HELD_OUT_SEED);
+                process(spark, h, "held-out-fiber");
+                FosmConfig c = SparkTestSession.lakehouse("labelled-two-fibers", twoFiberRegistry());
+                copy(java.nio.file.Path.of(Tables.GOLD_FEATURES.path(small)),
+                        java.nio.file.Path.of(Tables.GOLD_FEATURES.path(c)));
+                copy(java.nio.file.Path.of(small.labelsPath()), java.nio.file.Path.of(c.labelsPath()));
+                copy(java.nio.file.Path.of(h.labelsPath()), java.nio.file.Path.of(c.labelsPath()));
+                gold(h).write().format("delta").mode("append").save(Tables.GOLD_FEATURES.path(c));
+                twoFibers = c;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return twoFibers;
+    }
+
+    private static void copy(java.nio.file.Path from, java.nio.file.Path to) throws java.io.IOException {
+        try (var walk = java.nio.file.Files.walk(from)) {
+            for (java.nio.file.Path p : walk.toList()) {
+                java.nio.file.Path target = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else if (!java.nio.file.Files.exists(target)) {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    private static void generate(FosmConfig c, String fiberId, int channels, double seconds, long seed)
+            throws java.io.IOException {
+        new FiberSimulator(GeneratorConfig.builder().output(c.lakehouseRoot()).fiberId(fiberId)
+                .channels(channels).durationSeconds(seconds).seed(seed).eventRatePerMinute(8).build()).run();
+    }
+
+    private static void process(SparkSession spark, FosmConfig c, String name) {
+        Bronze.run(spark, c);
+        if (!Silver.run(spark, c, Optional.empty()).published()) {
+            throw new IllegalStateException("the " + name + " lakehouse's silver batch was not published");
+        }
+        Gold.run(spark, c, Optional.empty());
+    }
+
     /** Its gold_features. */
     public static Dataset<Row> gold() {
         return gold(get());
@@ -71,13 +139,8 @@ public final class LabelledLakehouse {
         try {
             SparkSession spark = SparkTestSession.get();
             FosmConfig c = SparkTestSession.lakehouse(name);
-            new FiberSimulator(GeneratorConfig.builder().output(c.lakehouseRoot()).fiberId("demo")
-                    .channels(channels).durationSeconds(seconds).seed(seed).eventRatePerMinute(8).build()).run();
-            Bronze.run(spark, c);
-            if (!Silver.run(spark, c, Optional.empty()).published()) {
-                throw new IllegalStateException("the " + name + " lakehouse's silver batch was not published");
-            }
-            Gold.run(spark, c, Optional.empty());
+            generate(c, "demo", channels, seconds, seed);
+            process(spark, c, name);
             return c;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
