@@ -180,8 +180,12 @@ public final class Samples {
                         .addColumns(io.fosm.lakehouse.Schemas.nullable(schema)).partitionedBy(partitionColumns)
                         .property(PROPERTY, ENCODING).execute();
             } catch (RuntimeException e) {
-                // a concurrent run created it first: fine when it is there now (checked below), else the real error
+                // a concurrent run created it first: fine when it is there now (checked below); while the other's
+                // first commit is still being written, this run stops as a concurrent-commit loser (it wrote nothing)
                 if (!Delta.exists(spark, path)) {
+                    if (creationStarted(spark, path)) {
+                        throw new Delta.ConcurrentCommitException(table, e);
+                    }
                     throw e;
                 }
             }
@@ -204,6 +208,16 @@ public final class Samples {
                 + " and this fosm writes " + ENCODING + "; rebuild it: "
                 + (table.startsWith("bronze") ? "move it away and run `fosm bronze` again over the landing files"
                         : "run `fosm silver` without --date (a full run replaces the table)"));
+    }
+
+    /** Whether the table's {@code _delta_log} folder is there (another writer is creating the table). */
+    private static boolean creationStarted(org.apache.spark.sql.SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(path, "_delta_log");
+        try {
+            return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Records {@value #PROPERTY} = {@value #ENCODING} on a table rewritten whole in this encoding (one commit). */
