@@ -61,6 +61,20 @@ def read_table(table, columns):
     return pa.concat_tables(parts)
 
 
+def unpack(samples):
+    """Sample counts per chunk and all samples as one float32 array, from the silver column: binary f32le-v1 (4 bytes
+    per sample, little-endian: one np.frombuffer, no per-sample work) or the list<float> of tables written before it."""
+    if pa.types.is_binary(samples.type) or pa.types.is_large_binary(samples.type):
+        width = np.int64 if pa.types.is_large_binary(samples.type) else np.int32
+        byte_offsets = np.frombuffer(samples.buffers()[1], dtype=width)[samples.offset:samples.offset + len(samples) + 1]
+        if ((byte_offsets - byte_offsets[0]) % 4).any():
+            raise SystemExit("Cannot read silver samples: a chunk's byte length is not a multiple of 4 (f32le-v1)")
+        values = np.frombuffer(samples.buffers()[2], dtype="<f4", count=int(byte_offsets[-1] - byte_offsets[0]) // 4,
+                               offset=int(byte_offsets[0]))
+        return np.diff(byte_offsets) // 4, values
+    return samples.value_lengths().to_numpy(), samples.flatten().to_numpy()
+
+
 # set before the pool forks, so the workers share the windows without pickling them
 WINDOWS = None
 
@@ -81,9 +95,7 @@ def run(silver, out, processes, block):
     start_us = t.column("chunk_start").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
     if not (t.column("sample_rate").to_numpy() == FS).all():
         raise SystemExit("expected every chunk at %g Hz" % FS)
-    samples = t.column("samples").combine_chunks()
-    lengths = samples.value_lengths().to_numpy()
-    values = samples.flatten().to_numpy()
+    lengths, values = unpack(t.column("samples").combine_chunks())
     offsets = np.concatenate([[0], np.cumsum(lengths)])
     order = np.lexsort((start_us, channel, fiber))
     keys, window_start, blocks = [], [], []

@@ -92,8 +92,20 @@ public final class WindowStitcher {
      */
     public int push(long chunkStartIndex, float[] samples, WindowSink sink) {
         Objects.requireNonNull(samples, "samples");
+        return push(chunkStartIndex, samples, samples.length, sink);
+    }
+
+    /**
+     * {@link #push(long, float[], WindowSink)} of the first {@code length} samples of {@code samples} (a buffer reused
+     * across chunks, e.g. packed samples decoded in place).
+     */
+    public int push(long chunkStartIndex, float[] samples, int length, WindowSink sink) {
+        Objects.requireNonNull(samples, "samples");
         Objects.requireNonNull(sink, "sink");
-        if (samples.length == 0) {
+        if (length < 0 || length > samples.length) {
+            throw new IllegalArgumentException("Cannot stitch " + length + " samples of a buffer of " + samples.length);
+        }
+        if (length == 0) {
             return 0;
         }
         if (!running || chunkStartIndex != nextIndex) {
@@ -104,13 +116,13 @@ public final class WindowStitcher {
             count = 0;
             bufferStart = firstWindowStart(chunkStartIndex);
         }
-        nextIndex = chunkStartIndex + samples.length;
+        nextIndex = chunkStartIndex + length;
         // samples before the grid-aligned start of a fresh run belong to no window
         long skip = bufferStart + count - chunkStartIndex;
-        int pos = (int) Math.min(Math.max(skip, 0), samples.length);
+        int pos = (int) Math.min(Math.max(skip, 0), length);
         int emitted = 0;
-        while (pos < samples.length) {
-            int take = Math.min(samples.length - pos, windowSamples - count);
+        while (pos < length) {
+            int take = Math.min(length - pos, windowSamples - count);
             for (int i = 0; i < take; i++) {
                 buffer[count + i] = samples[pos + i];
             }

@@ -40,7 +40,7 @@ import org.apache.spark.storage.StorageLevel;
  * in {@code bronze_files}. The format is detected from the content: fosm's own chunk files (FOSF) are decoded by the
  * chunk codec; any other file goes through {@link io.fosm.ingest.DasReaders} (PRODML, TDMS, Terra15, Febus, AP Sensing,
  * OptoDAS, SEG-Y) and its recording (time x channels) is cut into fosm's records (channel x chunk of
- * {@code record.chunk_seconds}, samples as an array). Consecutive files of a fiber join into continuous recordings
+ * {@code record.chunk_seconds}, samples packed as {@link Samples#ENCODING}). Consecutive files of a fiber join into continuous recordings
  * ({@link RecordingPlan}): chunks span file boundaries; overlaps are trimmed, gaps stay gaps, and both are reported
  * ({@code bronze_files.boundary}, the job's output). A vendor file's fiber is its folder: {@code landing/<fiber>/}.
  *
@@ -170,6 +170,9 @@ public final class Bronze {
                             .select(columns(Schemas.BRONZE)));
             Dataset<Row> quarantined = quarantined(decoded, ingestTime).unionByName(failedFiles(spark, failed, ingestTime));
             Sessions.describe(spark, "fosm-bronze", "bronze: append records to " + Tables.BRONZE.tableName());
+            // created with its samples encoding recorded; an old-encoding table is refused before anything is written
+            Samples.prepare(spark, Tables.BRONZE.tableName(), Tables.BRONZE.path(config), Schemas.BRONZE, false,
+                    FIBER_ID, EVENT_DATE);
             append(records.write().partitionBy(FIBER_ID, EVENT_DATE), Tables.BRONZE, config, bronzeVersion);
             // a crash here leaves the bad files un-quarantined: the rerun lists them again (they are in no table)
             FaultPoints.reached("bronze.after_commit");
@@ -225,7 +228,7 @@ public final class Bronze {
             Sessions.describe(spark, "fosm-bronze", "bronze: count the batch");
             Row totals = records.agg(org.apache.spark.sql.functions.count(lit(1)),
                             org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.sum(
-                                    org.apache.spark.sql.functions.size(col(SAMPLES))), lit(0L)))
+                                    Samples.count(col(SAMPLES))), lit(0L)))
                     .head();
             long badFiles = decoded.filter(col(REASON).isNotNull()).count() + failed.size();
             return new Result(listed.size(), pending.size(), totals.getLong(0), totals.getLong(1), badFiles,
@@ -297,14 +300,14 @@ public final class Bronze {
         java.util.Map<String, BronzeFiles.Probe> byPath = new java.util.HashMap<>();
         probes.forEach(p -> byPath.put(p.path(), p));
         org.apache.spark.sql.Column end = org.apache.spark.sql.functions.unix_micros(col(CHUNK_START))
-                .plus(org.apache.spark.sql.functions.size(col(SAMPLES)).multiply(1e6).divide(col(SAMPLE_RATE)));
+                .plus(Samples.count(col(SAMPLES)).multiply(1e6).divide(col(SAMPLE_RATE)));
         List<Row> out = new ArrayList<>();
         for (Row r : decoded.filter(col(REASON).isNull()).groupBy(SOURCE_FILE).agg(
                 org.apache.spark.sql.functions.first(col(FIBER_ID)), org.apache.spark.sql.functions.first(col(SAMPLE_RATE)),
                 org.apache.spark.sql.functions.min(col(CHANNEL)), org.apache.spark.sql.functions.max(col(CHANNEL)),
                 org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.unix_micros(col(CHUNK_START))),
                 org.apache.spark.sql.functions.max(end), org.apache.spark.sql.functions.count(lit(1)),
-                org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.size(col(SAMPLES))),
+                org.apache.spark.sql.functions.max(Samples.count(col(SAMPLES))),
                 org.apache.spark.sql.functions.first(col(INTERROGATOR_ID))).collectAsList()) {
             BronzeFiles.Probe p = byPath.get(r.getString(0));
             out.add(RowFactory.create(r.getString(0), r.getString(1), "fosf", String.valueOf(ChunkCodec.VERSION),
@@ -366,7 +369,7 @@ public final class Bronze {
         List<Row> rows = new ArrayList<>(records.size());
         for (ChunkRecord r : records) {
             rows.add(RowFactory.create(r.fiberId(), r.channel(), toTimestamp(r.chunkStartMicros()), r.sampleRate(),
-                    r.samples(), r.interrogatorId(), r.seq(), path, length, null, null, null));
+                    Samples.encode(r.samples()), r.interrogatorId(), r.seq(), path, length, null, null, null));
         }
         return rows.iterator();
     }

@@ -218,7 +218,7 @@ public final class BronzeFiles {
                     long startMicros = RecordingPlan.sampleMicros(run.startMicros(),
                             chunker.chunkIndex() * task.chunkSamples(), fs);
                     return RowFactory.create(run.fiberId(), run.startChannel() + task.from() + c,
-                            Bronze.toTimestamp(startMicros), fs, chunker.samples(c), task.interrogatorId(),
+                            Bronze.toTimestamp(startMicros), fs, Samples.encode(chunker.samples(c)), task.interrogatorId(),
                             WindowStitcher.sampleIndex(startMicros, fs), chunker.sourceFile(), null, null, null);
                 }
                 if (counts.hasNext()) {

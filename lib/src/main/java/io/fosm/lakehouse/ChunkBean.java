@@ -3,15 +3,15 @@ package io.fosm.lakehouse;
 import java.io.Serializable;
 
 /**
- * A chunk as a Java bean, so Spark decodes {@code samples} straight into a {@code float[]} (no boxing per sample)
- * for the DSP in {@code mapPartitions}. Field names are the camelCase twins of the chunk columns.
+ * A chunk as a Java bean for the DSP in {@code mapPartitions}: {@code samples} stays packed ({@link Samples#ENCODING}
+ * bytes, one copy out of Spark's row, no per-sample work) until the task decodes it into its own reused buffer. Field names are the camelCase twins of the chunk columns.
  */
 public final class ChunkBean implements Serializable {
     private String fiberId;
     private int channel;
     private long chunkStartMicros;
     private double sampleRate;
-    private float[] samples;
+    private byte[] samples;
 
     /** The projection of a chunk table that this bean reads. */
     public static org.apache.spark.sql.Column[] projection() {
@@ -56,11 +56,11 @@ public final class ChunkBean implements Serializable {
         this.sampleRate = sampleRate;
     }
 
-    public float[] getSamples() {
+    public byte[] getSamples() {
         return samples;
     }
 
-    public void setSamples(float[] samples) {
+    public void setSamples(byte[] samples) {
         this.samples = samples;
     }
 }

@@ -64,7 +64,8 @@ public final class Gold {
     /** Reads silver (one event_date when present), computes features and replaces the matching gold partitions. */
     public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
         Delta.Pinned input = Delta.pinnedInput(spark, config, Tables.SILVER, date, "gold", "silver");
-        Dataset<Row> silver = input.rows();
+        // silver written before the packed encoding (array<float>) is converted on the way in
+        Dataset<Row> silver = Samples.packed(input.rows(), Tables.SILVER.tableName(), input.path());
         Optional<Dataset<Row>> events = readEvents(spark, config.labelsPath());
         Sessions.describe(spark, "fosm-gold", "gold: stitch windows, FFT features, spatial context, labels");
         Dataset<Row> features = withSpatialContext(windows(silver, config), config)
@@ -243,7 +244,7 @@ public final class Gold {
                 : Integer.parseInt(chunks.sparkSession().conf().get("spark.sql.shuffle.partitions"));
         WindowFeatures fn = new WindowFeatures(perFiber, config.gold().temporalWindows(),
                 config.gold().lookaheadWindows(), config.gold().baselineWindows());
-        return chunks.select(ChunkBean.projection())
+        return Samples.packed(chunks, Tables.SILVER.tableName(), "(gold's input)").select(ChunkBean.projection())
                 .repartition(partitions, col("fiberId"), col("channel"))
                 .sortWithinPartitions("fiberId", "channel", "chunkStartMicros")
                 .as(Encoders.bean(ChunkBean.class))
@@ -268,6 +269,8 @@ public final class Gold {
         public Iterator<Row> call(Iterator<ChunkBean> chunks) {
             Map<String, FeatureExtractor> extractors = new java.util.HashMap<>();
             return new Iterator<>() {
+                // each chunk's packed samples are decoded into this buffer, grown to the longest chunk seen
+                private float[] decoded = new float[0];
                 private final ArrayList<Row> pending = new ArrayList<>();
                 private int next;
                 private WindowStitcher stitcher;
@@ -336,7 +339,12 @@ public final class Gold {
                     FeatureExtractor x = extractor;
                     TemporalContext t = temporal;
                     int n = features.windowSamples();
-                    stitcher.push(startIndex, chunk.getSamples(), (windowStart, buffer, offset) -> {
+                    byte[] packed = chunk.getSamples();
+                    if (decoded.length < Samples.count(packed)) {
+                        decoded = new float[Samples.count(packed)];
+                    }
+                    int length = Samples.decodeInto(packed, decoded);
+                    stitcher.push(startIndex, decoded, length, (windowStart, buffer, offset) -> {
                         double[] out = new double[x.featureCount() + SpatialMotion.ENVELOPE_FRAMES];
                         x.extract(buffer, offset, out);
                         SpatialMotion.envelope(buffer, offset, n, out, x.featureCount());

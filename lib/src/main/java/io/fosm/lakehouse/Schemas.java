@@ -14,13 +14,16 @@ public final class Schemas {
         return DataTypes.createStructField(name, type, nullable);
     }
 
-    /** One chunk record: a channel x a chunk of samples. Never one row per sample. */
+    /**
+     * One chunk record: a channel x a chunk of samples. Never one row per sample. {@code samples} is BINARY in the
+     * encoding {@link Samples#ENCODING} (float32 little-endian, 4 bytes per sample; see {@link Samples}).
+     */
     public static final StructType CHUNK = new StructType(new StructField[] {
             field(FIBER_ID, DataTypes.StringType, false),
             field(CHANNEL, DataTypes.IntegerType, false),
             field(CHUNK_START, DataTypes.TimestampType, false),
             field(SAMPLE_RATE, DataTypes.DoubleType, false),
-            field(SAMPLES, DataTypes.createArrayType(DataTypes.FloatType, false), false),
+            field(SAMPLES, Samples.TYPE, false),
             field(INTERROGATOR_ID, DataTypes.StringType, true),
             field(SEQ, DataTypes.LongType, false)});
 

@@ -34,14 +34,20 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * the optional per-fiber filters, to {@code silver_chunks}. The classified batch is first written to a staging table;
  * if an error-level Deequ check fails there, nothing is published and {@link Result#published()} is false.
  *
+ * <p>Samples are read and written packed ({@link Samples#ENCODING}, one BINARY value per chunk); the
+ * {@code non_finite_sample} test is one compiled loop over each chunk's bytes.
+ *
  * <p>Cost: one aggregation of the key columns to find repeated keys and, only when there are, one shuffle of the
  * batch on the chunk key (deduplication); one write of the staged batch (with {@code sample_count}, so that the
- * audit and the counts never decode the sample arrays again), two Deequ passes over its small columns, and the two
+ * audit and the counts never decode the samples again), two Deequ passes over its small columns, and the two
  * publishing writes. A run over everything replaces the tables; a run for one {@code --date} replaces
  * that date ({@code replaceWhere}); either way a rerun gives the same tables, so the job is idempotent. Parallelism: {@code spark.sql.shuffle.partitions}.
  */
 public final class Silver {
     private Silver() {}
+
+    /** classify's per-row count of NaN/infinite samples, dropped before anything is written. */
+    private static final String NON_FINITE_COUNT = "_non_finite_count";
 
     /** What one silver run did. */
     public record Result(boolean published, long rows, long valid, long validSamples, Map<String, Long> quarantinedByReason,
@@ -51,7 +57,8 @@ public final class Silver {
     public static Result run(SparkSession spark, FosmConfig config, Optional<LocalDate> date) {
         // one bronze version for the rows, the batch tag and the recorded inputs
         Delta.Pinned input = Delta.pinnedInput(spark, config, Tables.BRONZE, date, "silver", "bronze");
-        Dataset<Row> bronze = input.rows();
+        // bronze written before the packed encoding (array<float>) is converted on the way in
+        Dataset<Row> bronze = Samples.packed(input.rows(), Tables.BRONZE.tableName(), input.path());
         String batchTag = date.map(d -> "event_date=" + d).orElse("all") + "@bronze-v" + input.version();
         Optional<String> inputs = Optional.of(Delta.inputsMetadata(input));
 
@@ -85,10 +92,22 @@ public final class Silver {
 
         Sessions.describe(spark, "fosm-silver", "silver: publish " + batchTag);
         Dataset<Row> published = SilverFilters.apply(valid(staged), config.fibers());
-        Delta.replace(published, Tables.SILVER.path(config), date, inputs, FIBER_ID, EVENT_DATE);
+        // both tables record their samples encoding; a one-date run into an old-encoding table is refused up front
+        String silverPath = Tables.SILVER.path(config);
+        String quarantinePath = Tables.SILVER_QUARANTINE.path(config);
+        boolean markSilver = Samples.prepare(spark, Tables.SILVER.tableName(), silverPath, Schemas.SILVER,
+                date.isEmpty(), FIBER_ID, EVENT_DATE);
+        boolean markQuarantine = Samples.prepare(spark, Tables.SILVER_QUARANTINE.tableName(), quarantinePath,
+                Schemas.SILVER_QUARANTINE, date.isEmpty(), EVENT_DATE);
+        Delta.replace(published, silverPath, date, inputs, FIBER_ID, EVENT_DATE);
+        if (markSilver) {
+            Samples.mark(spark, Tables.SILVER.tableName(), silverPath);
+        }
         FaultPoints.reached("silver.after_publish");
-        Delta.replace(quarantine(staged, Timestamp.from(Instant.now())), Tables.SILVER_QUARANTINE.path(config), date,
-                inputs, EVENT_DATE);
+        Delta.replace(quarantine(staged, Timestamp.from(Instant.now())), quarantinePath, date, inputs, EVENT_DATE);
+        if (markQuarantine) {
+            Samples.mark(spark, Tables.SILVER_QUARANTINE.tableName(), quarantinePath);
+        }
         return new Result(true, rows, valid, validSamples, reasons, report);
     }
 
@@ -98,11 +117,15 @@ public final class Silver {
      * others become {@code duplicate_key}.
      */
     public static Dataset<Row> classify(Dataset<Row> bronze, FosmConfig config, Timestamp now) {
-        Rules rules = rules(config, lit(now));
+        // the non-finite count is one compiled loop over each row's bytes, computed once into its own column: both the
+        // reason and the detail read it (inlined into both CASE chains it would run twice per row)
+        Rules rules = rules(config, lit(now), packedStats(col(NON_FINITE_COUNT)));
         Dataset<Row> checked = bronze
+                .withColumn(NON_FINITE_COUNT, Samples.nonFinite(col(SAMPLES)))
                 .withColumn(REASON, rules.reason())
                 .withColumn(DETAIL, rules.detail())
-                .withColumn(SAMPLE_COUNT, size(col(SAMPLES)));
+                .withColumn(SAMPLE_COUNT, coalesce(Samples.count(col(SAMPLES)), lit(-1)))
+                .drop(NON_FINITE_COUNT);
         // the dedupe below shuffles and sorts every sample array by key; a batch without a repeated key (the usual
         // case) gives the same rows without it, and finding out reads only the key columns
         if (!hasRepeatedKey(bronze)) {
@@ -132,24 +155,52 @@ public final class Silver {
      * tolerance (silver: the run's start; the stream: the micro-batch time).
      */
     public static Rules rules(FosmConfig config, Column now) {
+        // the stream's chunk rows carry samples as array<float> (decoded from the Kafka wire format)
+        // the test of every row: array_max/array_min are compiled, the lambda is interpreted per sample (it only runs
+        // for the detail of a failing row); NaN sorts above +Infinity, so a NaN makes the max NaN
+        Column anyNonFinite = expr("isnan(array_max(" + SAMPLES + ")) OR array_max(" + SAMPLES
+                + ") = double('Infinity') OR array_min(" + SAMPLES + ") = double('-Infinity')");
+        Column nonFinite = expr("size(filter(" + SAMPLES + ", x -> isnan(x) OR abs(x) = double('Infinity')))");
+        return rules(config, now, new SampleStats(lit(true), size(col(SAMPLES)),
+                size(col(SAMPLES)).cast("string"), anyNonFinite, nonFinite));
+    }
+
+    /**
+     * What the rules need to know of a row's samples, whatever their encoding: whether they are well-formed, their
+     * count, the count as the detail shows it, whether any is NaN/infinite, and how many.
+     */
+    public record SampleStats(Column wellFormed, Column count, Column countText, Column anyNonFinite,
+                              Column nonFinite) {}
+
+    /**
+     * The stats of packed samples ({@link Samples#ENCODING}): malformed when the byte length is not a multiple of 4
+     * (then {@code wrong_sample_count}, with the length in bytes); {@code nonFiniteCount} is a column holding
+     * {@link Samples#nonFinite(Column)}.
+     */
+    public static SampleStats packedStats(Column nonFiniteCount) {
+        Column count = Samples.count(col(SAMPLES));
+        return new SampleStats(count.isNotNull(), count,
+                when(count.isNull(), concat(Samples.byteLength(col(SAMPLES)).cast("string"),
+                        lit(" bytes, not a whole number of 4-byte samples"))).otherwise(count.cast("string")),
+                nonFiniteCount.gt(0), nonFiniteCount);
+    }
+
+    /** {@link #rules(FosmConfig, Column)} over samples described by {@code samples}. */
+    public static Rules rules(FosmConfig config, Column now, SampleStats samples) {
         Column channels = fiberLookup(config, f -> lit(f.channels()));
         Column first = fiberLookup(config, f -> lit(f.firstChannel()));
         Column outOfRange = col(CHANNEL).lt(first).or(col(CHANNEL).gt(first.plus(channels).minus(1)));
         Column expectedRate = fiberLookup(config, f -> lit(f.sampleRate()));
         Column expectedCount = round(col(SAMPLE_RATE).multiply(config.chunkSeconds())).cast("int");
-        Column nonFinite = expr("size(filter(" + SAMPLES + ", x -> isnan(x) OR abs(x) = double('Infinity')))");
-        // the test of every row: array_max/array_min are compiled, the lambda above is interpreted per sample (it
-        // only runs for the detail of a failing row); NaN sorts above +Infinity, so a NaN makes the max NaN
-        Column anyNonFinite = expr("isnan(array_max(" + SAMPLES + ")) OR array_max(" + SAMPLES
-                + ") = double('Infinity') OR array_min(" + SAMPLES + ") = double('-Infinity')");
+        Column wrongCount = not(samples.wellFormed()).or(samples.count().notEqual(expectedCount));
         Timestamp earliest = Timestamp.from(config.silver().earliestTime());
         Column latest = now.plus(expr("INTERVAL " + config.silver().futureToleranceSeconds() + " SECONDS"));
 
         Column reason = when(channels.isNull(), lit("unknown_fiber"))
                 .when(outOfRange, lit("channel_out_of_range"))
                 .when(col(SAMPLE_RATE).notEqual(expectedRate), lit("sample_rate_mismatch"))
-                .when(size(col(SAMPLES)).notEqual(expectedCount), lit("wrong_sample_count"))
-                .when(anyNonFinite, lit("non_finite_sample"))
+                .when(wrongCount, lit("wrong_sample_count"))
+                .when(samples.anyNonFinite(), lit("non_finite_sample"))
                 .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(latest)), lit("bad_timestamp"));
         Column detail = when(channels.isNull(), concat(lit("fiber '"), col(FIBER_ID),
                         lit("' is not in the fiber registry (config key fibers)")))
@@ -157,9 +208,9 @@ public final class Silver {
                         lit(" outside "), first, lit(".."), first.plus(channels).minus(1), lit(" of fiber "), col(FIBER_ID)))
                 .when(col(SAMPLE_RATE).notEqual(expectedRate), concat(lit("sample_rate "), col(SAMPLE_RATE),
                         lit(" but fiber "), col(FIBER_ID), lit(" is registered at "), expectedRate))
-                .when(size(col(SAMPLES)).notEqual(expectedCount), concat(lit("expected "), expectedCount,
-                        lit(" samples (sample_rate x record.chunk_seconds), got "), size(col(SAMPLES))))
-                .when(anyNonFinite, concat(nonFinite, lit(" NaN/infinite samples")))
+                .when(wrongCount, concat(lit("expected "), expectedCount,
+                        lit(" samples (sample_rate x record.chunk_seconds), got "), samples.countText()))
+                .when(samples.anyNonFinite(), concat(samples.nonFinite(), lit(" NaN/infinite samples")))
                 .when(col(CHUNK_START).lt(lit(earliest)).or(col(CHUNK_START).gt(latest)),
                         concat(lit("chunk_start "), col(CHUNK_START).cast("string"), lit(" outside "), lit(earliest.toInstant().toString()),
                                 lit(" .. now + "), lit(config.silver().futureToleranceSeconds()), lit(" s")));

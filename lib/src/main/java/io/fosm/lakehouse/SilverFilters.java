@@ -49,7 +49,7 @@ public final class SilverFilters {
                 if (spec == null || !spec.hasFilters()) {
                     return row;
                 }
-                double[] x = toDoubles(row.getList(samplesIdx));
+                double[] x = toDoubles(Samples.decode((byte[]) row.get(samplesIdx)));
                 if (spec.bandpass() != null) {
                     FiberSpec.BandpassSpec bp = spec.bandpass();
                     x = bandpass.computeIfAbsent(spec.fiberId(),
@@ -67,17 +67,17 @@ public final class SilverFilters {
                 for (int i = 0; i < x.length; i++) {
                     out[i] = (float) x[i];
                 }
-                values[samplesIdx] = out;
+                values[samplesIdx] = Samples.encode(out);
                 return RowFactory.create(values);
             }
         };
         return silver.mapPartitions(fn, Encoders.row(silver.schema()));
     }
 
-    private static double[] toDoubles(java.util.List<Object> samples) {
-        double[] x = new double[samples.size()];
+    private static double[] toDoubles(float[] samples) {
+        double[] x = new double[samples.length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = ((Number) samples.get(i)).doubleValue();
+            x[i] = samples[i];
         }
         return x;
     }

@@ -108,21 +108,21 @@ class BronzeRealFilesTest {
         List<Row> first = bronze.filter("fiber_id = 'idas' AND ((channel = -118 AND source_file LIKE '%.h5')"
                 + " OR (channel = 0 AND source_file LIKE '%.tdms'))").collectAsList();
         assertEquals(2, first.size());
-        assertEquals(first.get(0).getList(first.get(0).fieldIndex(Columns.SAMPLES)),
-                first.get(1).getList(first.get(1).fieldIndex(Columns.SAMPLES)));
+        assertArrayEquals((byte[]) first.get(0).get(first.get(0).fieldIndex(Columns.SAMPLES)),
+                (byte[]) first.get(1).get(first.get(1).fieldIndex(Columns.SAMPLES)));
         // prodml_2.0: 2500 samples at 200 Hz in 1 s chunks: 12 chunks of 200 and a last one of 100, 512 channels
         assertEquals(13L * 512, bronze.filter("fiber_id = 'p20'").count());
         assertEquals(100, bronze.filter("fiber_id = 'p20'").orderBy(org.apache.spark.sql.functions.col("chunk_start").desc())
-                .head().getList(bronze.schema().fieldIndex(Columns.SAMPLES)).size());
+                .head().<byte[]>getAs(Columns.SAMPLES).length / Samples.BYTES);
         // the samples are the file's stored int16 values, exactly
         try (DasRecording r = DasReaders.open(prodml20)) {
             int timeSamples = r.info().timeSamples();
             double[] channel7 = r.readChannels(7, 1);
             int channel = r.info().startChannel() + 7;
             Row third = bronze.filter("fiber_id = 'p20' AND channel = " + channel).orderBy("chunk_start").collectAsList().get(2);
-            List<Float> samples = third.getList(third.fieldIndex(Columns.SAMPLES));
+            float[] samples = Samples.decode(third.<byte[]>getAs(Columns.SAMPLES));
             for (int t = 0; t < 200; t++) {
-                assertEquals((float) channel7[400 + t], samples.get(t), "sample " + (400 + t));
+                assertEquals((float) channel7[400 + t], samples[t], "sample " + (400 + t));
             }
             assertEquals(2500, timeSamples);
         }

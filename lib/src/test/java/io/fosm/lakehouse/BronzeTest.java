@@ -54,9 +54,11 @@ class BronzeTest {
         assertEquals(8, bronze.count());
         Row one = bronze.filter("channel = 2 AND chunk_start = timestamp'2026-01-01 00:00:01'").head();
         float[] expected = sine(50, 1, 1000, 1000, 2);
-        List<Object> samples = one.getList(one.fieldIndex(Columns.SAMPLES));
+        float[] samples = Samples.decode((byte[]) one.get(one.fieldIndex(Columns.SAMPLES)));
+        assertEquals(expected.length, samples.length);
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], (Float) samples.get(i), "sample " + i + " survives bit-exactly");
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(samples[i]),
+                    "sample " + i + " survives bit-exactly");
         }
         assertTrue(one.getString(one.fieldIndex(Columns.SOURCE_FILE)).endsWith("/demo/b.fosf"));
         assertEquals(java.sql.Date.valueOf("2026-01-01"), one.getDate(one.fieldIndex(Columns.EVENT_DATE)));

@@ -171,10 +171,10 @@ class SilverTest {
         Dataset<Row> filtered = SilverFilters.apply(silver, config.fibers());
         Map<String, double[]> byFiber = new HashMap<>();
         for (Row r : filtered.collectAsList()) {
-            List<Object> samples = r.getList(r.fieldIndex(Columns.SAMPLES));
-            double[] y = new double[samples.size()];
+            float[] samples = Samples.decode((byte[]) r.get(r.fieldIndex(Columns.SAMPLES)));
+            double[] y = new double[samples.length];
             for (int i = 0; i < y.length; i++) {
-                y[i] = (Float) samples.get(i);
+                y[i] = samples[i];
             }
             byFiber.put(r.getString(r.fieldIndex(Columns.FIBER_ID)), y);
         }

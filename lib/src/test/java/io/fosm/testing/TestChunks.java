@@ -37,11 +37,11 @@ public final class TestChunks {
         return x;
     }
 
-    /** A bronze row. */
+    /** A bronze row; {@code samples} are stored packed ({@link io.fosm.lakehouse.Samples#ENCODING}). */
     public static Row bronze(String fiber, int channel, long startMicros, double fs, float[] samples, long seq,
                                                       String file) {
         Timestamp start = Bronze.toTimestamp(startMicros);
-        return RowFactory.create(fiber, channel, start, fs, samples, "iu-test", seq,
+        return RowFactory.create(fiber, channel, start, fs, io.fosm.lakehouse.Samples.encode(samples), "iu-test", seq,
                 Timestamp.from(Instant.parse("2026-01-02T00:00:00Z")), file,
                 Date.valueOf(start.toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate()));
     }
