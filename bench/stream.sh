@@ -40,6 +40,13 @@ export SPARK_HOME="${SPARK_HOME:-$("$py" -c 'import os, pyspark; print(os.path.d
 export MLFLOW_TRACKING_URI="${MLFLOW_TRACKING_URI:-http://127.0.0.1:5055}"
 # the job's configuration loader rejects FOSM_MASTER (an unknown FOSM_* key): the master goes to spark-submit
 unset FOSM_MASTER
+# so do bin/kafka's own settings (FOSM_KAFKA_PORT, ...: another port for a second broker): they go to bin/kafka only
+kafka_env=()
+for v in $(compgen -e | grep '^FOSM_KAFKA_' || true); do
+    kafka_env+=("$v=${!v}")
+    unset "$v"
+done
+kafka() { env ${kafka_env[@]+"${kafka_env[@]}"} bin/kafka "$@"; }
 mkdir -p "$out/logs"
 
 stream_pid=""
@@ -49,16 +56,16 @@ cleanup() {
         kill -TERM "$stream_pid" 2>/dev/null || true
         wait "$stream_pid" 2>/dev/null || true
     fi
-    if (( started_kafka )); then bin/kafka stop >/dev/null || true; fi
+    if (( started_kafka )); then kafka stop >/dev/null || true; fi
 }
 trap cleanup EXIT
 
 echo "== kafka"
-if ! bin/kafka status >/dev/null 2>&1; then
-    bin/kafka start
+if ! kafka status >/dev/null 2>&1; then
+    kafka start
     started_kafka=1
 fi
-bootstrap="$(bin/kafka bootstrap)"
+bootstrap="$(kafka bootstrap)"
 
 echo "== mlflow at $MLFLOW_TRACKING_URI, champion of $model"
 if ! "$py" - "$MLFLOW_TRACKING_URI/health" <<'PY' >/dev/null 2>&1
@@ -90,7 +97,7 @@ for channels in $rates; do
     topic="bench-c$channels-$(date +%s)"
     log="$out/logs/stream-c$channels.log"
     echo "== $channels channels = $((channels * 1000)) samples/s, $seconds s live, topic $topic"
-    bin/kafka topic "$topic" "$partitions" >/dev/null
+    kafka topic "$topic" "$partitions" >/dev/null
     checkpoint="$lake/_checkpoints/stream"
     FOSM_LAKEHOUSE_ROOT="$lake" FOSM_SPARK_SUBMIT_ARGS="--master local[2]" bin/fosm stream \
         --conf stream.source=kafka --conf "stream.kafka.bootstrap_servers=$bootstrap" \
