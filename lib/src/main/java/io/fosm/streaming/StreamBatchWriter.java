@@ -115,8 +115,8 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             Optional<ModelWatch.Loaded> model = champion.get();
             Dataset<Row> scored = score(windows, model, now, batchId).persist();
             Row range = scored.agg(count(lit(1)), min(WINDOW_END), max(WINDOW_END)).first();
-            // an empty output needs no commit: skipping it is as idempotent as writing it
             phase.accept("score");
+            // an empty output needs no commit: skipping it is as idempotent as writing it
             if (range.getLong(0) > 0) {
                 write(scored, Tables.STREAM_SCORES, batchId, FIBER_ID, EVENT_DATE);
             }
