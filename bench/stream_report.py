@@ -98,7 +98,8 @@ def batch_profile(log):
     with open(log, errors="replace") as fh:
         for line in fh:
             m = re.search(r"; ms \{([^}]*)\}", line)
-            if m and line.startswith("stream: batch") and "windows scored" in line:
+            w = re.match(r"stream: batch \d+: (\d+) windows scored", line)
+            if m and w and int(w.group(1)) > 0:  # batches that scored something (not the empty start-up batch)
                 for kv in m.group(1).split(", "):
                     k, v = kv.split("=")
                     phases.setdefault(k, []).append(float(v))
