@@ -20,6 +20,11 @@ public final class Columns {
 
     // ingest metadata
     public static final String INGEST_TIME = "ingest_time";
+    /**
+     * When the stream received a raw row (the Kafka record's timestamp, a landing file's modification time): the
+     * stream's arrival delay is this minus the chunk's last sample time. Internal to the stream, never stored.
+     */
+    public static final String ARRIVED_AT = "arrived_at";
     public static final String SOURCE_FILE = "source_file";
     public static final String EVENT_DATE = "event_date";
     public static final String FILE_SIZE = "file_size";

@@ -67,6 +67,9 @@ public final class StreamMetrics implements AutoCloseable {
     private final Counter deadLetters;
     private final Gauge drift;
     private final Gauge driftFlagged;
+    private final Gauge arrivalDelay;
+    private final Gauge arrivalDelayMax;
+    private final Map<String, Double> arrivalMaxSoFar = new ConcurrentHashMap<>();
     private final Listener listener = new Listener();
     private final HTTPServer server;
     private final String host;
@@ -100,6 +103,11 @@ public final class StreamMetrics implements AutoCloseable {
         drift = gauge("fosm_drift_score", "Latest drift statistic per feature (psi, ks, js, wasserstein).",
                 "feature", "statistic");
         driftFlagged = gauge("fosm_drift_flagged", "1 when the latest drift report flagged drift, else 0.");
+        arrivalDelay = gauge("fosm_stream_arrival_delay_seconds", "Seconds from a chunk's last sample to its arrival "
+                + "(Kafka record timestamp or file time), min / mean / max over the fiber's chunks of the last "
+                + "micro-batch.", "fiber", "statistic");
+        arrivalDelayMax = gauge("fosm_stream_arrival_delay_max_seconds", "Largest arrival delay of a fiber's chunk "
+                + "since the stream started: size stream.watermark_seconds from it.", "fiber");
         // a counter that appears at 1 hides its first increase from increase(); start the known classes at 0
         for (String c : eventClasses) {
             incidents.labelValues(c);
@@ -222,6 +230,19 @@ public final class StreamMetrics implements AutoCloseable {
     /** Sets the latest value of a drift statistic (e.g. psi, ks, js, wasserstein) of a feature. */
     public void recordDrift(String feature, String statistic, double value) {
         drift.labelValues(feature, statistic).set(value);
+    }
+
+    /**
+     * Records the arrival delays (seconds from a chunk's last sample to its arrival) of a fiber's chunks in one
+     * micro-batch; returns the largest delay of the fiber since the stream started, this batch included.
+     */
+    public double recordArrivalDelay(String fiber, double minSeconds, double meanSeconds, double maxSeconds) {
+        arrivalDelay.labelValues(fiber, "min").set(minSeconds);
+        arrivalDelay.labelValues(fiber, "mean").set(meanSeconds);
+        arrivalDelay.labelValues(fiber, "max").set(maxSeconds);
+        double most = arrivalMaxSoFar.merge(fiber, maxSeconds, Math::max);
+        arrivalDelayMax.labelValues(fiber).set(most);
+        return most;
     }
 
     /** Sets whether the latest drift report flagged drift. */

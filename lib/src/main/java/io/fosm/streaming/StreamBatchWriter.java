@@ -57,11 +57,15 @@ import org.apache.spark.sql.types.StructType;
 public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>, Long> {
     private static final long serialVersionUID = 1L;
 
-    /** What one micro-batch did, for metrics and drift hooks. */
+    /**
+     * What one micro-batch did, for metrics and drift hooks; {@code phaseMillis} is the wall time of each phase of the
+     * batch body in order (the state stages run inside the first, "score": they feed the scoring job).
+     */
     public record BatchSummary(long batchId, long windows, Map<String, Long> deadLettersByReason,
                                List<IncidentTracker.Incident> incidents, Optional<String> championVersion,
                                Optional<Timestamp> minWindowEnd, Optional<Timestamp> maxWindowEnd, Timestamp scoredAt,
-                               Dataset<Row> scored, List<IncidentTracker.Incident> opened) {}
+                               Dataset<Row> scored, List<IncidentTracker.Incident> opened,
+                               Map<String, Long> phaseMillis) {}
 
     private final FosmConfig config;
     private final ModelWatch champion;
@@ -72,6 +76,13 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
     private final FiberRoutes routes;
     /** Window and hop of the incident tracker (one per stream: the first fiber's; equal in seconds by default). */
     private final FeatureConfig features;
+    /**
+     * The incident tracker's state as this writer last wrote (or found) it: the tracker of the next batch starts
+     * from it instead of reading stream_incident_state back (a Delta read per batch). This writer sees every batch of
+     * its query in order, so it is the latest state below any later batch; a restarted query gets a new writer,
+     * which reads the table once.
+     */
+    private transient byte[] trackerState;
 
     StreamBatchWriter(FosmConfig config, ModelWatch champion, ModelWatch challenger, List<Consumer<BatchSummary>> hooks,
                       FiberRoutes routes) {
@@ -89,6 +100,13 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
     public void call(Dataset<StreamRow> batch, Long batchId) {
         SparkSession spark = batch.sparkSession();
         Timestamp now = Timestamp.from(Instant.now());
+        Map<String, Long> phases = new java.util.LinkedHashMap<>();
+        long[] mark = {System.nanoTime()};
+        java.util.function.Consumer<String> phase = name -> {
+            long t = System.nanoTime();
+            phases.merge(name, (t - mark[0]) / 1_000_000, Long::sum);
+            mark[0] = t;
+        };
         batch.persist();
         try {
             Sessions.describe(spark, "fosm-stream", "stream batch " + batchId + ": score and write");
@@ -97,10 +115,12 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             Optional<ModelWatch.Loaded> model = champion.get();
             Dataset<Row> scored = score(windows, model, now, batchId).persist();
             Row range = scored.agg(count(lit(1)), min(WINDOW_END), max(WINDOW_END)).first();
+            phase.accept("score");
             // an empty output needs no commit: skipping it is as idempotent as writing it
             if (range.getLong(0) > 0) {
                 write(scored, Tables.STREAM_SCORES, batchId, FIBER_ID, EVENT_DATE);
             }
+            phase.accept("write_scores");
 
             Dataset<Row> dead = deadLetters(batch, now, batchId).persist();
             Map<String, Long> deadByReason = new TreeMap<>();
@@ -110,17 +130,21 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             if (!deadByReason.isEmpty()) {
                 write(dead, Tables.STREAM_DEAD_LETTER, batchId);
             }
+            phase.accept("dead_letters");
 
             List<IncidentTracker.Incident> updates = range.getLong(0) == 0 ? List.of()
                     : incidents(spark, scored, model, batchId, now);
             List<IncidentTracker.Incident> incidents = IncidentRows.latest(updates);
             // an incident's first state (update_seq 1) is its opening
             List<IncidentTracker.Incident> opened = updates.stream().filter(i -> i.updateSeq() == 1).toList();
+            phase.accept("incidents");
             publish(spark, dead, deadByReason.isEmpty(), incidents, batchId);
+            phase.accept("publish");
 
             BatchSummary summary = new BatchSummary(batchId, range.getLong(0), deadByReason, incidents,
                     model.map(m -> m.version().version()), Optional.ofNullable(range.getTimestamp(1)),
-                    Optional.ofNullable(range.getTimestamp(2)), now, scored, opened);
+                    Optional.ofNullable(range.getTimestamp(2)), now, scored, opened,
+                    java.util.Collections.unmodifiableMap(phases));
             for (Consumer<BatchSummary> hook : hooks) {
                 hook.accept(summary);
             }
@@ -251,7 +275,9 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
      */
     private List<IncidentTracker.Incident> incidents(SparkSession spark, Dataset<Row> scored,
                                                      Optional<ModelWatch.Loaded> model, long batchId, Timestamp now) {
-        IncidentTracker tracker = loadTracker(spark, batchId);
+        byte[] before = loadTrackerState(spark, batchId);
+        IncidentTracker tracker = before == null ? new IncidentTracker(IncidentRows.settings(config))
+                : IncidentTracker.fromBytes(before, IncidentRows.settings(config));
         // without a model the windows carry no probabilities: no cell is active, but time still closes incidents
         List<IncidentTracker.Incident> out = ScoredWindowReplay.replay(scored, tracker);
         List<Row> rows = new ArrayList<>();
@@ -261,9 +287,15 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
         if (!rows.isEmpty()) {
             write(spark.createDataFrame(rows, Schemas.INCIDENTS), Tables.INCIDENTS, batchId);
         }
-        Dataset<Row> state = spark.createDataFrame(List.of(RowFactory.create(batchId, tracker.toBytes())),
-                new StructType().add(BATCH_ID, DataTypes.LongType, false).add(STATE, DataTypes.BinaryType, false));
-        write(state, Tables.STREAM_INCIDENT_STATE, batchId);
+        byte[] after = tracker.toBytes();
+        // an unchanged state needs no commit (a quiet fiber): the next batch, or a replay of this one, reads the same
+        // bytes as the latest state below it
+        if (!java.util.Arrays.equals(before, after)) {
+            Dataset<Row> state = spark.createDataFrame(List.of(RowFactory.create(batchId, after)),
+                    new StructType().add(BATCH_ID, DataTypes.LongType, false).add(STATE, DataTypes.BinaryType, false));
+            write(state, Tables.STREAM_INCIDENT_STATE, batchId);
+        }
+        trackerState = after;
         return out;
     }
 
@@ -274,17 +306,21 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
         return Double.isNaN(c) ? null : c;
     }
 
-    /** The tracker as the last batch before {@code batchId} left it (a replayed batch sees the same state). */
-    private IncidentTracker loadTracker(SparkSession spark, long batchId) {
+    /**
+     * The tracker's state as the last batch before {@code batchId} left it (a replayed batch sees the same state);
+     * null before the first. Read from stream_incident_state by a new writer, then kept in memory.
+     */
+    private byte[] loadTrackerState(SparkSession spark, long batchId) {
+        if (trackerState != null) {
+            return trackerState;
+        }
         String path = Tables.STREAM_INCIDENT_STATE.path(config);
-        IncidentTracker.Settings settings = IncidentRows.settings(config);
         if (!Delta.exists(spark, path)) {
-            return new IncidentTracker(settings);
+            return null;
         }
         List<Row> last = spark.read().format("delta").load(path).filter(col(BATCH_ID).lt(batchId))
                 .orderBy(col(BATCH_ID).desc()).limit(1).collectAsList();
-        return last.isEmpty() ? new IncidentTracker(settings)
-                : IncidentTracker.fromBytes((byte[]) last.get(0).get(1), settings);
+        return last.isEmpty() ? null : (byte[]) last.get(0).get(1);
     }
 
     /** Incidents to the alerts topic and dead letters to the DLQ topic, when configured (JSON, keyed). */

@@ -41,7 +41,8 @@ public final class StreamSources {
             .add(KAFKA_TOPIC, DataTypes.StringType, true)
             .add(KAFKA_PARTITION, DataTypes.IntegerType, true)
             .add(KAFKA_OFFSET, DataTypes.LongType, true)
-            .add("is_file", DataTypes.BooleanType, false);
+            .add("is_file", DataTypes.BooleanType, false)
+            .add(ARRIVED_AT, DataTypes.TimestampType, true);
 
     static final StructType DECODED = new StructType()
             .add(FIBER_ID, DataTypes.StringType, true)
@@ -57,7 +58,8 @@ public final class StreamSources {
             .add(SOURCE, DataTypes.StringType, true)
             .add(KAFKA_TOPIC, DataTypes.StringType, true)
             .add(KAFKA_PARTITION, DataTypes.IntegerType, true)
-            .add(KAFKA_OFFSET, DataTypes.LongType, true);
+            .add(KAFKA_OFFSET, DataTypes.LongType, true)
+            .add(ARRIVED_AT, DataTypes.TimestampType, true);
 
     private static final StructType BINARY_FILE = new StructType()
             .add("path", DataTypes.StringType, false)
@@ -83,7 +85,9 @@ public final class StreamSources {
             return reader.load().select(col("value").as(PAYLOAD),
                     concat(col("topic"), lit("/"), col("partition"), lit("@"), col("offset")).as(SOURCE),
                     col("topic").as(KAFKA_TOPIC), col("partition").as(KAFKA_PARTITION), col("offset").as(KAFKA_OFFSET),
-                    lit(false).as("is_file"));
+                    // the record's timestamp: the producer's send time (CreateTime, the default) or the broker's
+                    // append time (a topic with message.timestamp.type=LogAppendTime)
+                    lit(false).as("is_file"), col("timestamp").as(ARRIVED_AT));
         }
         try {
             Path dir = new Path(s.filesPath());
@@ -100,19 +104,23 @@ public final class StreamSources {
         }
         return reader.load(s.filesPath()).select(col("content").as(PAYLOAD), col("path").as(SOURCE),
                 lit(null).cast(DataTypes.StringType).as(KAFKA_TOPIC), lit(null).cast(DataTypes.IntegerType).as(KAFKA_PARTITION),
-                lit(null).cast(DataTypes.LongType).as(KAFKA_OFFSET), lit(true).as("is_file"));
+                lit(null).cast(DataTypes.LongType).as(KAFKA_OFFSET), lit(true).as("is_file"),
+                col("modificationTime").as(ARRIVED_AT));
     }
 
     /**
      * Decodes raw rows and applies silver's validation rules; a pure transformation (batch or streaming). The key of
-     * a valid chunk is its (fiber, channel); dead letters are spread over a few keys.
+     * a valid chunk is its (fiber, channel); dead letters are spread over a few keys. The arrival delay of the valid
+     * chunks of each configured fiber is observed on the way ({@link ArrivalDelay}).
      */
     public static Dataset<ChunkInput> chunks(Dataset<Row> raw, FosmConfig config) {
         Dataset<Row> decoded = raw.flatMap((FlatMapFunction<Row, Row>) StreamSources::decode, Encoders.row(DECODED));
         Silver.Rules rules = Silver.rules(config, current_timestamp());
         Column reason = coalesce(col("decode_reason"), rules.reason());
         Column detail = when(col("decode_reason").isNotNull(), col("decode_detail")).otherwise(rules.detail());
-        return decoded.withColumn(REASON, reason).withColumn(DETAIL, detail).select(
+        Dataset<Row> validated = ArrivalDelay.observe(decoded.withColumn(REASON, reason).withColumn(DETAIL, detail),
+                config.fibers().keySet());
+        return validated.select(
                 when(col(REASON).isNull(), concat(col(FIBER_ID), lit("#"), col(CHANNEL)))
                         .otherwise(concat(lit("!"), pmod(hash(col(SOURCE)), lit(4)))).as("key"),
                 col(FIBER_ID).as("fiberId"), col(CHANNEL).as("channel"),
@@ -134,14 +142,15 @@ public final class StreamSources {
         Object partition = raw.get(3);
         Object offset = raw.get(4);
         boolean file = raw.getBoolean(5);
+        Object arrived = raw.get(6);
         List<Row> out = new ArrayList<>();
         if (payload == null || payload.length == 0) {
-            out.add(failure("empty_message", "the " + (file ? "file" : "message") + " has no bytes", payload, source,
-                    topic, partition, offset));
+            out.add(failure(arrived, "empty_message", "the " + (file ? "file" : "message") + " has no bytes", payload,
+                    source, topic, partition, offset));
             return out.iterator();
         }
         if (file && (source == null || !source.endsWith(".fosf"))) {
-            out.add(failure("unknown_format", "not a chunk file (.fosf): " + source, payload, source, topic,
+            out.add(failure(arrived, "unknown_format", "not a chunk file (.fosf): " + source, payload, source, topic,
                     partition, offset));
             return out.iterator();
         }
@@ -149,32 +158,33 @@ public final class StreamSources {
             if (file) {
                 List<ChunkRecord> records = ChunkCodec.decodeFile(payload);
                 if (records.isEmpty()) {
-                    out.add(failure("empty_file", "the chunk file holds no records: " + source, payload, source,
-                            topic, partition, offset));
+                    out.add(failure(arrived, "empty_file", "the chunk file holds no records: " + source, payload,
+                            source, topic, partition, offset));
                 }
                 int i = 0;
                 for (ChunkRecord r : records) {
-                    out.add(record(r, ChunkCodec.encode(r), source + "#" + i++, topic, partition, offset));
+                    out.add(record(arrived, r, ChunkCodec.encode(r), source + "#" + i++, topic, partition, offset));
                 }
             } else {
-                out.add(record(ChunkCodec.decode(payload), payload, source, topic, partition, offset));
+                out.add(record(arrived, ChunkCodec.decode(payload), payload, source, topic, partition, offset));
             }
         } catch (MalformedRecordException e) {
             out.clear();
-            out.add(failure(e.reason().code(), e.getMessage(), payload, source, topic, partition, offset));
+            out.add(failure(arrived, e.reason().code(), e.getMessage(), payload, source, topic, partition, offset));
         }
         return out.iterator();
     }
 
-    private static Row record(ChunkRecord r, byte[] payload, String source, Object topic, Object partition,
-                              Object offset) {
+    private static Row record(Object arrived, ChunkRecord r, byte[] payload, String source, Object topic,
+                              Object partition, Object offset) {
         return RowFactory.create(r.fiberId(), r.channel(), Bronze.toTimestamp(r.chunkStartMicros()), r.sampleRate(),
-                r.samples(), r.interrogatorId(), r.seq(), null, null, payload, source, topic, partition, offset);
+                r.samples(), r.interrogatorId(), r.seq(), null, null, payload, source, topic, partition, offset,
+                arrived);
     }
 
-    private static Row failure(String reason, String detail, byte[] payload, String source, Object topic,
-                               Object partition, Object offset) {
+    private static Row failure(Object arrived, String reason, String detail, byte[] payload, String source,
+                               Object topic, Object partition, Object offset) {
         return RowFactory.create(null, null, null, null, null, null, null, reason, detail, payload, source, topic,
-                partition, offset);
+                partition, offset, arrived);
     }
 }

@@ -134,6 +134,8 @@ class StreamMetricsTest {
             metrics.recordDrift("power_total", "psi", 0.31);
             metrics.recordDrift("power_total", "ks", 0.125);
             metrics.recordDriftFlag(true);
+            assertEquals(0.8, metrics.recordArrivalDelay("demo", 0.05, 0.3, 0.8), "the largest delay so far");
+            assertEquals(0.8, metrics.recordArrivalDelay("demo", 0.01, 0.1, 0.4), "a later, quicker batch keeps it");
             String text = Exposition.get(metrics.uri().orElseThrow()).body();
             Map<String, Double> s = Exposition.samples(text);
             assertEquals(2.0, s.get("fosm_stream_end_to_end_latency_seconds_bucket{le=\"1.0\"}"), "0.5 and 1.0 (le is <=)");
@@ -147,6 +149,11 @@ class StreamMetricsTest {
             assertEquals(0.31, s.get("fosm_drift_score{feature=\"power_total\",statistic=\"psi\"}"));
             assertEquals(0.125, s.get("fosm_drift_score{feature=\"power_total\",statistic=\"ks\"}"));
             assertEquals(1.0, s.get("fosm_drift_flagged"));
+            assertEquals(0.4, s.get("fosm_stream_arrival_delay_seconds{fiber=\"demo\",statistic=\"max\"}"),
+                    "the last batch's max");
+            assertEquals(0.01, s.get("fosm_stream_arrival_delay_seconds{fiber=\"demo\",statistic=\"min\"}"));
+            assertEquals(0.1, s.get("fosm_stream_arrival_delay_seconds{fiber=\"demo\",statistic=\"mean\"}"));
+            assertEquals(0.8, s.get("fosm_stream_arrival_delay_max_seconds{fiber=\"demo\"}"), "the max since start");
             Exposition.promtoolCheck(text);
             assertThrows(IllegalArgumentException.class, () -> metrics.recordIncidents("leak", -1),
                     "a counter never goes down");
