@@ -80,9 +80,11 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
      * The incident tracker's state as this writer last wrote (or found) it: the tracker of the next batch starts
      * from it instead of reading stream_incident_state back (a Delta read per batch). This writer sees every batch of
      * its query in order, so it is the latest state below any later batch; a restarted query gets a new writer,
-     * which reads the table once.
+     * which reads the table once. Kept with the batch that left it: a replay of that batch or an earlier one (the
+     * batch failed after its state was kept) reads the table instead, as a new writer would.
      */
     private transient byte[] trackerState;
+    private transient long trackerStateBatch = -1;
 
     StreamBatchWriter(FosmConfig config, ModelWatch champion, ModelWatch challenger, List<Consumer<BatchSummary>> hooks,
                       FiberRoutes routes) {
@@ -296,6 +298,7 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
             write(state, Tables.STREAM_INCIDENT_STATE, batchId);
         }
         trackerState = after;
+        trackerStateBatch = batchId;
         return out;
     }
 
@@ -311,7 +314,7 @@ public final class StreamBatchWriter implements VoidFunction2<Dataset<StreamRow>
      * null before the first. Read from stream_incident_state by a new writer, then kept in memory.
      */
     private byte[] loadTrackerState(SparkSession spark, long batchId) {
-        if (trackerState != null) {
+        if (trackerState != null && trackerStateBatch < batchId) {
             return trackerState;
         }
         String path = Tables.STREAM_INCIDENT_STATE.path(config);

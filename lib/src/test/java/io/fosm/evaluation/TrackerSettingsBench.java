@@ -44,6 +44,9 @@ class TrackerSettingsBench {
             double inc = 0;
             double recall = 0;
             double precision = 0;
+            double p95 = 0;
+            double ttd = 0;
+            double falseAlarms = 0;
             StringBuilder per = new StringBuilder();
             for (String[] in : inputs) {
                 Dataset<Row> dumped = spark.read().parquet(in[0]);
@@ -62,12 +65,17 @@ class TrackerSettingsBench {
                 inc += s.incidentsPerDetectedEvent() / inputs.size();
                 recall += s.metrics().get("event_recall") / inputs.size();
                 precision += s.metrics().get("incident_precision") / inputs.size();
+                p95 += s.locationErrorAtDetectionP95M() / inputs.size();
+                ttd += s.timeToDetectMedianS() / inputs.size();
+                falseAlarms += s.falseAlarms();
                 per.append(String.format(Locale.ROOT, " | F1 %.3f inc/ev %.2f merges %.0f", s.eventF1(),
                         s.incidentsPerDetectedEvent(), s.metrics().getOrDefault("incident_merges", Double.NaN)));
                 scored.unpersist();
             }
-            out.append(String.format(Locale.ROOT, "%-90s mean F1 %.3f recall %.3f precision %.3f inc/ev %.2f%s%n",
-                    set.trim().isEmpty() ? "(defaults)" : set.trim(), f1, recall, precision, inc, per));
+            out.append(String.format(Locale.ROOT, "%-90s mean F1 %.3f recall %.3f precision %.3f inc/ev %.2f "
+                    + "loc p95 %.2f m, ttd median %.2f s, false alarms %.0f%s%n",
+                    set.trim().isEmpty() ? "(defaults)" : set.trim(), f1, recall, precision, inc, p95, ttd,
+                    falseAlarms, per));
         }
         Path dir = Path.of("target", "heldout-bench");
         Files.createDirectories(dir);
