@@ -46,7 +46,6 @@ public final class SpatialMotion implements java.io.Serializable {
     private final double spacingM;
     private final double frameSeconds;
     private final double hopSeconds;
-    private final double[] lagOut = new double[2];
 
     /**
      * @param neighbors    channels either side a window is compared with (gold.neighbor_channels)
@@ -163,12 +162,53 @@ public final class SpatialMotion implements java.io.Serializable {
      * Fills {@code out[i * OUTPUTS + k]} with motion value k of window i, for {@code n} windows sorted by channel
      * (ascending, distinct) with their envelopes ({@code envelopes[i * ENVELOPE_FRAMES ...]}), total powers and the
      * total powers one hop earlier (NaN when missing).
+     *
+     * <p>Cost O(n x neighbors): each window's centred envelope, norm and flow terms are computed once, the neighbours
+     * of a window are the adjacent run of the sorted channels, and the cross-correlation of a pair serves both of its
+     * windows (r_ba(lag) = r_ab(-lag) term by term). The figures equal those of the direct definition (every pair,
+     * every window against all others) bit for bit; {@code SpatialMotionTest} holds that definition.
      */
     public void compute(int[] channels, double[] envelopes, double[] power, double[] previousPower, int n,
                         double[] out) {
         int maxLag = ENVELOPE_FRAMES / 2;
+        int lags = 2 * maxLag + 1;
+        Scratch s = scratch(n, lags);
+        for (int j = 0; j < n; j++) {
+            int o = j * ENVELOPE_FRAMES;
+            double m = 0;
+            for (int k = 0; k < ENVELOPE_FRAMES; k++) {
+                m += envelopes[o + k];
+            }
+            m /= ENVELOPE_FRAMES;
+            double sq = 0;
+            for (int k = 0; k < ENVELOPE_FRAMES; k++) {
+                double d = envelopes[o + k] - m;
+                s.centred[o + k] = d;
+                sq += d * d;
+            }
+            s.norm2[j] = sq;
+            // the adjacent channels of a sorted, distinct list are the adjacent entries, when present
+            int below = j > 0 && channels[j - 1] == channels[j] - 1 ? j - 1 : -1;
+            int above = j + 1 < n && channels[j + 1] == channels[j] + 1 ? j + 1 : -1;
+            s.hasFlow[j] = !(below < 0 || above < 0 || Double.isNaN(previousPower[j])
+                    || Double.isNaN(previousPower[below]) || Double.isNaN(previousPower[above]));
+            if (s.hasFlow[j]) {
+                s.pt[j] = (db(power[j]) - db(previousPower[j])) / hopSeconds;
+                double pxNow = (db(power[above]) - db(power[below])) / (2 * spacingM);
+                double pxBefore = (db(previousPower[above]) - db(previousPower[below])) / (2 * spacingM);
+                s.px[j] = (pxNow + pxBefore) / 2;
+            }
+        }
+        int lo = 0;
         for (int i = 0; i < n; i++) {
             int c = channels[i];
+            while (channels[lo] < c - neighbors) {
+                lo++;
+            }
+            int hi = i;
+            while (hi + 1 < n && channels[hi + 1] <= c + neighbors) {
+                hi++;
+            }
             double sxt = 0;
             double sxx = 0;
             double coherence = 0;
@@ -176,40 +216,40 @@ public final class SpatialMotion implements java.io.Serializable {
             double flowNum = 0;
             double flowDen = 0;
             double wMin = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                if (Math.abs(channels[j] - c) <= neighbors) {
-                    wMin = Math.min(wMin, power[j]);
-                }
+            for (int j = lo; j <= hi; j++) {
+                wMin = Math.min(wMin, power[j]);
             }
             double wSum = 0;
             double wc = 0;
             double wcc = 0;
-            for (int j = 0; j < n; j++) {
+            for (int j = lo; j <= hi; j++) {
                 int d = channels[j] - c;
-                if (Math.abs(d) > neighbors) {
-                    continue;
-                }
                 double w = power[j] - wMin;
                 wSum += w;
                 wc += w * channels[j];
                 wcc += w * (double) channels[j] * channels[j];
-                double[] flow = flowTerms(channels, power, previousPower, n, j);
-                if (flow != null) {
-                    flowNum += flow[0] * flow[1];
-                    flowDen += flow[1] * flow[1];
+                if (s.hasFlow[j]) {
+                    flowNum += s.pt[j] * s.px[j];
+                    flowDen += s.px[j] * s.px[j];
                 }
-                if (d == 0) {
+                if (d == 0 || !(s.norm2[i] > 0) || !(s.norm2[j] > 0)) {
                     continue;
                 }
-                if (lag(envelopes, i * ENVELOPE_FRAMES, envelopes, j * ENVELOPE_FRAMES, ENVELOPE_FRAMES, maxLag,
-                        lagOut)) {
-                    double x = d * spacingM;
-                    sxt += x * lagOut[0] * frameSeconds;
-                    sxx += x * x;
-                    if (Math.abs(d) == 1) {
-                        coherence += zeroLagCorrelation(envelopes, i * ENVELOPE_FRAMES, j * ENVELOPE_FRAMES);
-                        coherent++;
-                    }
+                // r of the pair (lower index, higher index), computed when the lower one comes first
+                int a = Math.min(i, j);
+                int base = (a * neighbors + (Math.max(i, j) - a - 1)) * lags;
+                if (j > i) {
+                    correlations(s.centred, i * ENVELOPE_FRAMES, j * ENVELOPE_FRAMES, maxLag,
+                            Math.sqrt(s.norm2[i] * s.norm2[j]), s.r, base);
+                }
+                double lag = peak(s.r, base, maxLag, j < i);
+                double x = d * spacingM;
+                sxt += x * lag * frameSeconds;
+                sxx += x * x;
+                if (Math.abs(d) == 1) {
+                    // the zero-lag Pearson correlation is r at lag 0
+                    coherence += s.r[base + maxLag];
+                    coherent++;
                 }
             }
             double velocity = 0;
@@ -229,44 +269,77 @@ public final class SpatialMotion implements java.io.Serializable {
         }
     }
 
-    /** {P_t, P_x} of window j, or null without both adjacent channels and previous windows for all three. */
-    private double[] flowTerms(int[] channels, double[] power, double[] previousPower, int n, int j) {
-        int below = Arrays.binarySearch(channels, 0, n, channels[j] - 1);
-        int above = Arrays.binarySearch(channels, 0, n, channels[j] + 1);
-        if (below < 0 || above < 0 || Double.isNaN(previousPower[j]) || Double.isNaN(previousPower[below])
-                || Double.isNaN(previousPower[above])) {
-            return null;
+    /**
+     * r[base + lag + maxLag] = sum_n a'[n] b'[n + lag] / norm for |lag| <= maxLag, over centred envelopes a' at
+     * {@code ao} and b' at {@code bo} (the terms and their order of {@link #lag}).
+     */
+    private static void correlations(double[] centred, int ao, int bo, int maxLag, double norm, double[] r, int base) {
+        int frames = ENVELOPE_FRAMES;
+        for (int lag = -maxLag; lag <= maxLag; lag++) {
+            double s = 0;
+            for (int n = Math.max(0, -lag); n < Math.min(frames, frames - lag); n++) {
+                s += centred[ao + n] * centred[bo + n + lag];
+            }
+            r[base + lag + maxLag] = s / norm;
         }
-        double pt = (db(power[j]) - db(previousPower[j])) / hopSeconds;
-        double pxNow = (db(power[above]) - db(power[below])) / (2 * spacingM);
-        double pxBefore = (db(previousPower[above]) - db(previousPower[below])) / (2 * spacingM);
-        return new double[] {pt, (pxNow + pxBefore) / 2};
+    }
+
+    /**
+     * The refined peak lag of {@link #lag} from the correlations of a pair; {@code mirrored} reads them for the pair
+     * taken the other way round (r'(lag) = r(-lag)), scanning lags in the same order as {@link #lag} would.
+     */
+    private static double peak(double[] r, int base, int maxLag, boolean mirrored) {
+        int sign = mirrored ? -1 : 1;
+        int best = 0;
+        double bestR = Double.NEGATIVE_INFINITY;
+        for (int lag = -maxLag; lag <= maxLag; lag++) {
+            double v = r[base + sign * lag + maxLag];
+            if (v > bestR) {
+                bestR = v;
+                best = lag;
+            }
+        }
+        double shift = 0;
+        if (best > -maxLag && best < maxLag) {
+            double left = r[base + sign * (best - 1) + maxLag];
+            double right = r[base + sign * (best + 1) + maxLag];
+            double curvature = left - 2 * bestR + right;
+            if (curvature < 0) {
+                shift = 0.5 * (left - right) / curvature;
+            }
+        }
+        return best + shift;
+    }
+
+    /** Per-call working arrays, grown to the largest group seen; not serialised with the motion settings. */
+    private static final class Scratch {
+        double[] centred = new double[0];
+        double[] norm2 = new double[0];
+        double[] pt = new double[0];
+        double[] px = new double[0];
+        boolean[] hasFlow = new boolean[0];
+        double[] r = new double[0];
+    }
+
+    private transient Scratch scratch;
+
+    private Scratch scratch(int n, int lags) {
+        if (scratch == null) {
+            scratch = new Scratch();
+        }
+        Scratch s = scratch;
+        if (s.norm2.length < n) {
+            s.centred = new double[n * ENVELOPE_FRAMES];
+            s.norm2 = new double[n];
+            s.pt = new double[n];
+            s.px = new double[n];
+            s.hasFlow = new boolean[n];
+            s.r = new double[n * neighbors * lags];
+        }
+        return s;
     }
 
     private static double db(double power) {
         return 10 * Math.log10(power + EPS);
-    }
-
-    /** Pearson correlation of two envelopes at lag 0; 0 when either is constant. */
-    private static double zeroLagCorrelation(double[] e, int ao, int bo) {
-        double ma = 0;
-        double mb = 0;
-        for (int k = 0; k < ENVELOPE_FRAMES; k++) {
-            ma += e[ao + k];
-            mb += e[bo + k];
-        }
-        ma /= ENVELOPE_FRAMES;
-        mb /= ENVELOPE_FRAMES;
-        double sab = 0;
-        double saa = 0;
-        double sbb = 0;
-        for (int k = 0; k < ENVELOPE_FRAMES; k++) {
-            double da = e[ao + k] - ma;
-            double dbb = e[bo + k] - mb;
-            sab += da * dbb;
-            saa += da * da;
-            sbb += dbb * dbb;
-        }
-        return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
     }
 }

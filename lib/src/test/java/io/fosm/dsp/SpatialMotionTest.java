@@ -156,4 +156,135 @@ class SpatialMotionTest {
         // channel 6 sees 4, 5 (weight 8), 6, 7, 8 (0): centroid 4.5, spread 0.5
         assertEquals(0.5, out[6 * SpatialMotion.OUTPUTS + 3], 1e-12);
     }
+
+    /**
+     * The direct definition of {@link SpatialMotion#compute}: every window against every other window of the group,
+     * each pair's lag from {@link SpatialMotion#lag} in both directions, the flow terms per pair. The fast path must
+     * give exactly these figures.
+     */
+    static void referenceMotion(int neighbors, double spacingM, double frameSeconds, double hopSeconds, int[] channels,
+                                double[] envelopes, double[] power, double[] previousPower, int n, double[] out) {
+        int frames = SpatialMotion.ENVELOPE_FRAMES;
+        int maxLag = frames / 2;
+        double[] lagOut = new double[2];
+        for (int i = 0; i < n; i++) {
+            int c = channels[i];
+            double sxt = 0, sxx = 0, coherence = 0, flowNum = 0, flowDen = 0;
+            int coherent = 0;
+            double wMin = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                if (Math.abs(channels[j] - c) <= neighbors) {
+                    wMin = Math.min(wMin, power[j]);
+                }
+            }
+            double wSum = 0, wc = 0, wcc = 0;
+            for (int j = 0; j < n; j++) {
+                int d = channels[j] - c;
+                if (Math.abs(d) > neighbors) {
+                    continue;
+                }
+                double w = power[j] - wMin;
+                wSum += w;
+                wc += w * channels[j];
+                wcc += w * (double) channels[j] * channels[j];
+                int below = Arrays.binarySearch(channels, 0, n, channels[j] - 1);
+                int above = Arrays.binarySearch(channels, 0, n, channels[j] + 1);
+                if (!(below < 0 || above < 0 || Double.isNaN(previousPower[j]) || Double.isNaN(previousPower[below])
+                        || Double.isNaN(previousPower[above]))) {
+                    double pt = (db(power[j]) - db(previousPower[j])) / hopSeconds;
+                    double pxNow = (db(power[above]) - db(power[below])) / (2 * spacingM);
+                    double pxBefore = (db(previousPower[above]) - db(previousPower[below])) / (2 * spacingM);
+                    double px = (pxNow + pxBefore) / 2;
+                    flowNum += pt * px;
+                    flowDen += px * px;
+                }
+                if (d == 0) {
+                    continue;
+                }
+                if (SpatialMotion.lag(envelopes, i * frames, envelopes, j * frames, frames, maxLag, lagOut)) {
+                    double x = d * spacingM;
+                    sxt += x * lagOut[0] * frameSeconds;
+                    sxx += x * x;
+                    if (Math.abs(d) == 1) {
+                        double ma = 0, mb = 0;
+                        for (int k = 0; k < frames; k++) {
+                            ma += envelopes[i * frames + k];
+                            mb += envelopes[j * frames + k];
+                        }
+                        ma /= frames;
+                        mb /= frames;
+                        double sab = 0, saa = 0, sbb = 0;
+                        for (int k = 0; k < frames; k++) {
+                            double da = envelopes[i * frames + k] - ma;
+                            double db = envelopes[j * frames + k] - mb;
+                            sab += da * db;
+                            saa += da * da;
+                            sbb += db * db;
+                        }
+                        coherence += saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+                        coherent++;
+                    }
+                }
+            }
+            double velocity = 0;
+            if (sxx > 0 && sxt != 0) {
+                double v = sxx / sxt;
+                velocity = Math.abs(v) > SpatialMotion.MAX_SPEED_MPS ? 0 : v;
+            }
+            double spread = 0;
+            if (wSum > 0) {
+                double mean = wc / wSum;
+                spread = Math.sqrt(Math.max(0, wcc / wSum - mean * mean));
+            }
+            out[i * SpatialMotion.OUTPUTS] = velocity;
+            out[i * SpatialMotion.OUTPUTS + 1] = coherent == 0 ? 0 : coherence / coherent;
+            out[i * SpatialMotion.OUTPUTS + 2] = flowDen > 0 ? -flowNum / flowDen : 0;
+            out[i * SpatialMotion.OUTPUTS + 3] = spread;
+        }
+    }
+
+    private static double db(double power) {
+        return 10 * Math.log10(power + 1e-12);
+    }
+
+    @Test
+    void theFastPathEqualsTheDirectDefinitionBitForBit() {
+        // random groups: gaps in the channels, constant and NaN envelopes, missing previous powers, several sizes and
+        // neighbourhoods, one SpatialMotion reused across groups of different sizes (its scratch grows and is reused)
+        SplittableRandom rnd = new SplittableRandom(42);
+        for (int neighbors : new int[] {1, 2, 3, 5}) {
+            SpatialMotion motion = new SpatialMotion(neighbors, 2.5, 0.05, 0.5);
+            for (int round = 0; round < 40; round++) {
+                int n = 1 + rnd.nextInt(round % 3 == 0 ? 200 : 30);
+                int[] channels = new int[n];
+                int c = rnd.nextInt(10) - 5;
+                for (int i = 0; i < n; i++) {
+                    c += rnd.nextInt(6) == 0 ? 2 + rnd.nextInt(4) : 1;
+                    channels[i] = c;
+                }
+                double[] env = new double[n * SpatialMotion.ENVELOPE_FRAMES];
+                double[] power = new double[n];
+                double[] previous = new double[n];
+                for (int i = 0; i < n; i++) {
+                    int kind = rnd.nextInt(12);
+                    for (int k = 0; k < SpatialMotion.ENVELOPE_FRAMES; k++) {
+                        env[i * SpatialMotion.ENVELOPE_FRAMES + k] = kind == 0 ? 3.0 : kind == 1 ? Double.NaN
+                                // a pulse travelling along the channels, plus noise: real lags, not only noise peaks
+                                : Math.exp(-Math.pow((k - 10 - 0.3 * channels[i]) / 2.0, 2)) + 0.1 * rnd.nextDouble();
+                    }
+                    power[i] = Math.exp(rnd.nextGaussian() * 2);
+                    previous[i] = rnd.nextInt(8) == 0 ? Double.NaN : Math.exp(rnd.nextGaussian() * 2);
+                }
+                double[] fast = new double[n * SpatialMotion.OUTPUTS];
+                double[] direct = new double[n * SpatialMotion.OUTPUTS];
+                motion.compute(channels, env, power, previous, n, fast);
+                referenceMotion(neighbors, 2.5, 0.05, 0.5, channels, env, power, previous, n, direct);
+                for (int i = 0; i < fast.length; i++) {
+                    assertEquals(Double.doubleToLongBits(direct[i]), Double.doubleToLongBits(fast[i]),
+                            "neighbours " + neighbors + ", round " + round + ", window " + i / SpatialMotion.OUTPUTS
+                                    + ", output " + i % SpatialMotion.OUTPUTS + ": " + direct[i] + " vs " + fast[i]);
+                }
+            }
+        }
+    }
 }
