@@ -34,6 +34,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Bronze: lands landing files in the {@code bronze_chunks} Delta table, with ingest metadata, and describes each file
@@ -123,9 +124,11 @@ public final class Bronze {
             }
         }
 
+        // FOSF files are read and decoded once, by the bronze write itself: each file's summary (or why it failed)
+        // comes back through an accumulator, so nothing of the batch is cached or decoded again (see FosfFile)
+        CollectionAccumulator<FosfFile> fosfFiles = spark.sparkContext().collectionAccumulator("fosm-bronze-fosf-files");
         Dataset<Row> decoded = fosf.isEmpty() ? spark.createDataFrame(List.of(), DECODED)
-                : decode(spark.read().format("binaryFile").load(fosf.toArray(new String[0])));
-        decoded = decoded.persist(StorageLevel.MEMORY_AND_DISK());
+                : decode(spark.read().format("binaryFile").load(fosf.toArray(new String[0])), fosfFiles);
         RecordingPlan plan;
         Dataset<Row> cut;
         while (true) {
@@ -168,7 +171,6 @@ public final class Bronze {
                             .withColumn(INGEST_TIME, lit(ingestTime))
                             .withColumn(EVENT_DATE, to_date(col(CHUNK_START)))
                             .select(columns(Schemas.BRONZE)));
-            Dataset<Row> quarantined = quarantined(decoded, ingestTime).unionByName(failedFiles(spark, failed, ingestTime));
             Sessions.describe(spark, "fosm-bronze", "bronze: append records to " + Tables.BRONZE.tableName());
             // created with its samples encoding recorded; an old-encoding table is refused before anything is written
             Samples.prepare(spark, Tables.BRONZE.tableName(), Tables.BRONZE.path(config), Schemas.BRONZE, false,
@@ -176,6 +178,12 @@ public final class Bronze {
             append(records.write().partitionBy(FIBER_ID, EVENT_DATE), Tables.BRONZE, config, bronzeVersion);
             // a crash here leaves the bad files un-quarantined: the rerun lists them again (they are in no table)
             FaultPoints.reached("bronze.after_commit");
+            // the FOSF files the write decoded: a file that did not decode is quarantined like an interrogator file
+            // that failed (its content read again, up to MAX_QUARANTINE_CONTENT); it landed no record
+            List<FosfFile> fosfDecoded = FosfFile.distinct(fosfFiles.value());
+            fosfDecoded.stream().filter(f -> f.reason() != null)
+                    .forEach(f -> failed.add(f.asFailedProbe(probes)));
+            Dataset<Row> quarantined = failedFiles(spark, failed, ingestTime);
             Sessions.describe(spark, "fosm-bronze", "bronze: append bad files to " + Tables.BRONZE_QUARANTINE.tableName());
             append(quarantined.write(), Tables.BRONZE_QUARANTINE, config, quarantineVersion);
 
@@ -220,21 +228,26 @@ public final class Bronze {
                     fileRows.add(BronzeBandEnergy.fileRow(p, bandRecords.get(p.path()), ingestTime));
                 }
             }
-            fileRows.addAll(fosfFileRows(decoded, probes, ingestTime));
+            fileRows.addAll(fosfFileRows(fosfDecoded, probes, ingestTime));
             if (!fileRows.isEmpty()) {
                 append(spark.createDataFrame(fileRows, Schemas.BRONZE_FILES).write(), Tables.BRONZE_FILES, config,
                         filesVersion);
             }
             Sessions.describe(spark, "fosm-bronze", "bronze: count the batch");
-            Row totals = records.agg(org.apache.spark.sql.functions.count(lit(1)),
+            // FOSF records from the write's file summaries; interrogator records from the cut (persisted, no re-read)
+            Row cutTotals = cut.filter(col(FIBER_ID).isNotNull()).agg(org.apache.spark.sql.functions.count(lit(1)),
                             org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.sum(
                                     Samples.count(col(SAMPLES))), lit(0L)))
                     .head();
-            long badFiles = decoded.filter(col(REASON).isNotNull()).count() + failed.size();
-            return new Result(listed.size(), pending.size(), totals.getLong(0), totals.getLong(1), badFiles,
+            long records_ = cutTotals.getLong(0);
+            long samples = cutTotals.getLong(1);
+            for (FosfFile f : fosfDecoded) {
+                records_ += f.records();
+                samples += f.samples();
+            }
+            return new Result(listed.size(), pending.size(), records_, samples, failed.size(),
                     interrogator.size(), plan.runs().size(), List.copyOf(anomalies));
         } finally {
-            decoded.unpersist();
             cut.unpersist();
             if (bandRows != null) {
                 bandRows.unpersist();
@@ -295,26 +308,21 @@ public final class Bronze {
         return out;
     }
 
-    /** bronze_files rows of FOSF files, from their decoded records (one aggregated row per file). */
-    private static List<Row> fosfFileRows(Dataset<Row> decoded, List<BronzeFiles.Probe> probes, Timestamp ingestTime) {
+    /** bronze_files rows of the FOSF files that decoded, from the summaries their decoding left (one row per file). */
+    private static List<Row> fosfFileRows(List<FosfFile> files, List<BronzeFiles.Probe> probes, Timestamp ingestTime) {
         java.util.Map<String, BronzeFiles.Probe> byPath = new java.util.HashMap<>();
         probes.forEach(p -> byPath.put(p.path(), p));
-        org.apache.spark.sql.Column end = org.apache.spark.sql.functions.unix_micros(col(CHUNK_START))
-                .plus(Samples.count(col(SAMPLES)).multiply(1e6).divide(col(SAMPLE_RATE)));
         List<Row> out = new ArrayList<>();
-        for (Row r : decoded.filter(col(REASON).isNull()).groupBy(SOURCE_FILE).agg(
-                org.apache.spark.sql.functions.first(col(FIBER_ID)), org.apache.spark.sql.functions.first(col(SAMPLE_RATE)),
-                org.apache.spark.sql.functions.min(col(CHANNEL)), org.apache.spark.sql.functions.max(col(CHANNEL)),
-                org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.unix_micros(col(CHUNK_START))),
-                org.apache.spark.sql.functions.max(end), org.apache.spark.sql.functions.count(lit(1)),
-                org.apache.spark.sql.functions.max(Samples.count(col(SAMPLES))),
-                org.apache.spark.sql.functions.first(col(INTERROGATOR_ID))).collectAsList()) {
-            BronzeFiles.Probe p = byPath.get(r.getString(0));
-            out.add(RowFactory.create(r.getString(0), r.getString(1), "fosf", String.valueOf(ChunkCodec.VERSION),
-                    r.getString(9), r.getDouble(2), null, null, null, "float32", "strain rate", 1.0,
-                    toTimestamp(r.getLong(5)), toTimestamp(Math.round(r.getDouble(6))), r.getInt(3), r.getInt(4),
-                    (long) r.getInt(8), p == null ? 0L : p.size(), p == null ? "" : p.sha256(), FOSF_BOUNDARY, 0.0, 0L,
-                    null, 0L, r.getLong(7), ingestTime));
+        for (FosfFile f : files) {
+            if (f.reason() != null) {
+                continue;
+            }
+            BronzeFiles.Probe p = byPath.get(f.path());
+            out.add(RowFactory.create(f.path(), f.fiberId(), "fosf", String.valueOf(ChunkCodec.VERSION),
+                    f.interrogatorId(), f.sampleRate(), null, null, null, "float32", "strain rate", 1.0,
+                    toTimestamp(f.firstStartMicros()), toTimestamp(Math.round(f.lastEndMicros())), f.minChannel(),
+                    f.maxChannel(), (long) f.maxSamples(), p == null ? 0L : p.size(), p == null ? "" : p.sha256(),
+                    FOSF_BOUNDARY, 0.0, 0L, null, 0L, f.records(), ingestTime));
         }
         return out;
     }
@@ -348,10 +356,19 @@ public final class Bronze {
      */
     public static Dataset<Row> decode(Dataset<Row> binaryFiles) {
         return binaryFiles.select("path", "length", "content")
-                .flatMap((FlatMapFunction<Row, Row>) Bronze::decodeFile, Encoders.row(DECODED));
+                .flatMap((FlatMapFunction<Row, Row>) f -> decodeFile(f, null), Encoders.row(DECODED));
     }
 
-    private static java.util.Iterator<Row> decodeFile(Row file) {
+    /**
+     * {@link #decode(Dataset)}, adding each file's {@link FosfFile} summary to {@code files} as the rows are produced
+     * (once per file by the action that runs it: use it in one action only).
+     */
+    public static Dataset<Row> decode(Dataset<Row> binaryFiles, CollectionAccumulator<FosfFile> files) {
+        return binaryFiles.select("path", "length", "content")
+                .flatMap((FlatMapFunction<Row, Row>) f -> decodeFile(f, files), Encoders.row(DECODED));
+    }
+
+    private static java.util.Iterator<Row> decodeFile(Row file, CollectionAccumulator<FosfFile> files) {
         String path = file.getString(0);
         long length = file.getLong(1);
         byte[] content = (byte[]) file.get(2);
@@ -359,12 +376,21 @@ public final class Bronze {
         try {
             records = ChunkCodec.decodeFile(content);
         } catch (MalformedRecordException e) {
+            if (files != null) {
+                files.add(FosfFile.failed(path, e.reasonCode(), e.getMessage()));
+            }
             return Collections.singletonList(failure(path, length, e.reasonCode(), e.getMessage(), content)).iterator();
         }
         if (records.isEmpty()) {
             // recorded, so the file is not picked up again on every run
-            return Collections.singletonList(failure(path, length, "empty_file",
-                    "Cannot ingest " + path + ": the chunk file holds no records", content)).iterator();
+            String detail = "Cannot ingest " + path + ": the chunk file holds no records";
+            if (files != null) {
+                files.add(FosfFile.failed(path, "empty_file", detail));
+            }
+            return Collections.singletonList(failure(path, length, "empty_file", detail, content)).iterator();
+        }
+        if (files != null) {
+            files.add(FosfFile.of(path, records));
         }
         List<Row> rows = new ArrayList<>(records.size());
         for (ChunkRecord r : records) {
@@ -390,13 +416,6 @@ public final class Bronze {
                 .withColumn(INGEST_TIME, lit(ingestTime))
                 .withColumn(EVENT_DATE, to_date(col(CHUNK_START)))
                 .select(columns(Schemas.BRONZE));
-    }
-
-    /** One row per bad file, in the bronze_quarantine schema. */
-    public static Dataset<Row> quarantined(Dataset<Row> decoded, Timestamp ingestTime) {
-        return decoded.filter(col(REASON).isNotNull())
-                .withColumn(INGEST_TIME, lit(ingestTime))
-                .select(columns(Schemas.BRONZE_QUARANTINE));
     }
 
     static org.apache.spark.sql.Column[] columns(StructType schema) {

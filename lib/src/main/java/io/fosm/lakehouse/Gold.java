@@ -51,8 +51,9 @@ import org.apache.spark.sql.types.StructType;
  * of one (fiber, window_start).
  *
  * <p>Cost: one shuffle of the signal by (fiber, channel) ({@code gold.partitions}, default
- * spark.sql.shuffle.partitions), one small shuffle of feature rows by (fiber, window) for the spatial context, and a
- * broadcast join with the event log. The DSP runs in {@code mapPartitions} over primitive arrays with reused buffers.
+ * spark.sql.shuffle.partitions), one small shuffle of feature rows by (fiber, window) for the spatial context, and the
+ * labels per row ({@link EventLabels}: the event log travels with the tasks). The DSP runs in {@code mapPartitions}
+ * over primitive arrays with reused buffers.
  */
 public final class Gold {
     private Gold() {}
@@ -77,11 +78,15 @@ public final class Gold {
         Dataset<Row> labelled = unlabelled;
         if (events.isPresent()) {
             // only fibers with an event log are labelled: a fiber nobody logged events for (a real interrogator
-            // file) is unlabelled, not all background
+            // file) is unlabelled, not all background. One pass over the features: a union of the logged and the
+            // unlogged fibers would compute every feature twice (each branch re-runs the spatial pass)
             List<String> logged = labelledFibers(spark, config.labelsPath(), events.get());
             Column hasLog = col(FIBER_ID).isin(logged.toArray());
-            labelled = withLabels(features.filter(hasLog), events.get(), config.gold().labelCollarSeconds(),
-                    config.gold().labelCollarChannels()).unionByName(unlabelled.filter(not(hasLog)));
+            labelled = withLabels(features, events.get(), config.gold().labelCollarSeconds(),
+                    config.gold().labelCollarChannels())
+                    .withColumn(LABEL, when(hasLog, col(LABEL)))
+                    .withColumn(EVENT_ID, when(hasLog, col(EVENT_ID)))
+                    .withColumn(LABEL_AMBIGUOUS, when(hasLog, col(LABEL_AMBIGUOUS)));
         }
         // where each window lies along the pipeline: chainage (and coordinates with a route file) per channel
         Dataset<Row> located = FiberRoutes.load(spark, config).withGeometry(labelled);
@@ -567,7 +572,7 @@ public final class Gold {
     }
 
     /**
-     * Joins labels: a window takes the event of its fiber that covers its channel (|channel - centre(t)| <= half
+     * Labels windows ({@link EventLabels}, per row, no join or shuffle): a window takes the event of its fiber that covers its channel (|channel - centre(t)| <= half
      * width, the centre moving linearly from onset to offset, evaluated at the window's midpoint) for at least half of
      * the window; the largest overlap wins. Windows no event covers are {@code background}.
      *
@@ -579,40 +584,24 @@ public final class Gold {
      */
     public static Dataset<Row> withLabels(Dataset<Row> windows, Dataset<Row> events, double collarSeconds,
                                           double collarChannels) {
-        Dataset<Row> ev = events.select(
-                col(FIBER_ID).as("_e_fiber"), col(EVENT_ID).as("_e_id"), col(EVENT_TYPE).as("_e_type"),
-                unix_micros(col(START_TIME)).divide(1e6).as("_e_start"), unix_micros(col(END_TIME)).divide(1e6).as("_e_end"),
-                col(CENTER_CHANNEL_START).as("_e_c0"), col(CENTER_CHANNEL_END).as("_e_c1"),
-                col(HALF_WIDTH_CHANNELS).as("_e_hw"));
-        Column ws = unix_micros(col(WINDOW_START)).divide(1e6);
-        Column we = unix_micros(col(WINDOW_END)).divide(1e6);
-        Column overlap = least(we, col("_e_end")).minus(greatest(ws, col("_e_start")));
-        Column mid = ws.plus(we).divide(2);
-        Column progress = when(col("_e_end").gt(col("_e_start")),
-                greatest(lit(0.0), least(lit(1.0), mid.minus(col("_e_start")).divide(col("_e_end").minus(col("_e_start"))))))
-                .otherwise(lit(0.0));
-        Column centre = col("_e_c0").plus(col("_e_c1").minus(col("_e_c0")).multiply(progress));
-        Column distance = abs(col(CHANNEL).minus(centre));
-        Column covers = overlap.geq(we.minus(ws).multiply(0.5)).and(distance.leq(col("_e_hw")));
-        // the join keeps every event within the collar; the cover rule picks the label among them
-        Column near = col(FIBER_ID).equalTo(col("_e_fiber"))
-                .and(overlap.gt(-collarSeconds))
-                .and(distance.leq(col("_e_hw").plus(collarChannels)));
-        Dataset<Row> joined = windows.join(broadcast(ev), near, "left")
-                .withColumn("_covers", coalesce(covers, lit(false)))
-                .withColumn("_overlap", when(col("_covers"), overlap).otherwise(lit(-1.0)))
-                .withColumn("_e_cover_type", when(col("_covers"), col("_e_type")));
-        WindowSpec perWindow = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(WINDOW_START));
-        WindowSpec ranked = perWindow.orderBy(col("_overlap").desc(), col("_e_id").asc_nulls_last());
-        Column partlyIn = max(col("_e_id").isNotNull().and(not(col("_covers")))).over(perWindow);
-        Column coverClasses = size(collect_set(col("_e_cover_type")).over(perWindow));
-        return joined.withColumn("_rank", row_number().over(ranked))
-                .withColumn("_ambiguous", partlyIn.or(coverClasses.geq(2)))
-                .filter(col("_rank").equalTo(1))
-                .withColumn(LABEL, coalesce(when(col("_covers"), col("_e_type")), lit(BACKGROUND)))
-                .withColumn(EVENT_ID, when(col("_covers"), col("_e_id")))
-                .withColumn(LABEL_AMBIGUOUS, col("_ambiguous"))
-                .drop("_ambiguous", "_e_fiber", "_e_id", "_e_type", "_e_start", "_e_end", "_e_c0", "_e_c1", "_e_hw", "_overlap",
-                        "_rank", "_covers", "_e_cover_type");
+        // the event log is ground truth for a few fibers (events, not samples): it travels with the tasks, and each
+        // window row is labelled where it is, with no join, shuffle or sort of the feature rows
+        EventLabels rule = EventLabels.of(events.collectAsList(), collarSeconds, collarChannels);
+        org.apache.spark.sql.expressions.UserDefinedFunction label = udf(
+                (org.apache.spark.sql.api.java.UDF4<String, Integer, Long, Long, Row>) (fiber, channel, start, end) ->
+                        rule.asRow(rule.label(fiber, channel, start, end)), LABEL_STRUCT);
+        String labels = "_labels";
+        return windows.withColumn(labels, label.apply(col(FIBER_ID), col(CHANNEL), unix_micros(col(WINDOW_START)),
+                        unix_micros(col(WINDOW_END))))
+                .withColumn(LABEL, col(labels).getField(LABEL))
+                .withColumn(EVENT_ID, col(labels).getField(EVENT_ID))
+                .withColumn(LABEL_AMBIGUOUS, col(labels).getField(LABEL_AMBIGUOUS))
+                .drop(labels);
     }
+
+    /** What {@link EventLabels} gives a window, as a struct. */
+    private static final StructType LABEL_STRUCT = new StructType()
+            .add(LABEL, DataTypes.StringType, false)
+            .add(EVENT_ID, DataTypes.StringType, true)
+            .add(LABEL_AMBIGUOUS, DataTypes.BooleanType, false);
 }

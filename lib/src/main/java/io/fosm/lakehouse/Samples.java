@@ -166,7 +166,8 @@ public final class Samples {
     /**
      * Prepares the chunk table at {@code path} for a write of packed samples. A missing table is created empty with the
      * property {@value #PROPERTY} = {@value #ENCODING} (its first commit; the write's own commit follows), so the
-     * encoding is recorded from the start. An existing table of this encoding needs nothing. A table of another
+     * encoding is recorded from the start, and with statistics on every column but the samples ({@link #statsColumns}).
+     * An existing table of this encoding needs nothing. A table of another
      * encoding is refused with a "Cannot write" error saying how to rebuild it, unless {@code fullReplace} (a write that
      * replaces the whole table and its schema): then the caller writes and calls {@link #mark} after, and this returns
      * true. Cost: one read of the table's properties (its Delta log), nothing per row.
@@ -178,7 +179,8 @@ public final class Samples {
             try {
                 io.delta.tables.DeltaTable.createIfNotExists(spark).location(path)
                         .addColumns(io.fosm.lakehouse.Schemas.nullable(schema)).partitionedBy(partitionColumns)
-                        .property(PROPERTY, ENCODING).execute();
+                        .property(PROPERTY, ENCODING)
+                        .property(STATS_COLUMNS_PROPERTY, statsColumns(schema, partitionColumns)).execute();
             } catch (RuntimeException e) {
                 // a concurrent run created it first: fine when it is there now (checked below); while the other's
                 // first commit is still being written, this run stops as a concurrent-commit loser (it wrote nothing)
@@ -208,6 +210,21 @@ public final class Samples {
                 + " and this fosm writes " + ENCODING + "; rebuild it: "
                 + (table.startsWith("bronze") ? "move it away and run `fosm bronze` again over the landing files"
                         : "run `fosm silver` without --date (a full run replaces the table)"));
+    }
+
+    /** Delta's table property naming the columns whose per-file statistics (min, max, nulls) each write collects. */
+    public static final String STATS_COLUMNS_PROPERTY = "delta.dataSkippingStatsColumns";
+
+    /**
+     * The statistics columns of a chunk table: every column but the samples (whose statistics no reader skips files
+     * by, and which Delta's statistics pass would copy out of every row) and the partition columns (Delta keeps
+     * those per file anyway).
+     */
+    static String statsColumns(org.apache.spark.sql.types.StructType schema, String... partitionColumns) {
+        java.util.List<String> partitions = java.util.List.of(partitionColumns);
+        return java.util.Arrays.stream(schema.fieldNames())
+                .filter(c -> !c.equals(Columns.SAMPLES) && !partitions.contains(c))
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     /** Whether the table's {@code _delta_log} folder is there (another writer is creating the table). */

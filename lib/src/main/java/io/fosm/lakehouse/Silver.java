@@ -37,10 +37,15 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * <p>Samples are read and written packed ({@link Samples#ENCODING}, one BINARY value per chunk); the
  * {@code non_finite_sample} test is one compiled loop over each chunk's bytes.
  *
+ * <p>The staged batch is the classification without the samples: every row's columns, {@code reason},
+ * {@code detail} and {@code sample_count}. Publishing evaluates the same classification again over the same pinned
+ * bronze version with the same reference time (it is deterministic: the dedupe order is total), so the rows published
+ * are the rows audited, and the samples are written once.
+ *
  * <p>Cost: one aggregation of the key columns to find repeated keys and, only when there are, one shuffle of the
- * batch on the chunk key (deduplication); one write of the staged batch (with {@code sample_count}, so that the
- * audit and the counts never decode the samples again), two Deequ passes over its small columns, and the two
- * publishing writes. A run over everything replaces the tables; a run for one {@code --date} replaces
+ * batch on the chunk key (deduplication); two reads of bronze (staging, publishing; a third for the quarantine only
+ * when the batch has quarantined rows), one write of the samples (silver), a small staged table, and two Deequ passes
+ * over it. A run over everything replaces the tables; a run for one {@code --date} replaces
  * that date ({@code replaceWhere}); either way a rerun gives the same tables, so the job is idempotent. Parallelism: {@code spark.sql.shuffle.partitions}.
  */
 public final class Silver {
@@ -63,11 +68,15 @@ public final class Silver {
         Optional<String> inputs = Optional.of(Delta.inputsMetadata(input));
 
         Sessions.describe(spark, "fosm-silver", "silver: validate, dedupe and stage " + batchTag);
+        // one classification, evaluated twice over the same pinned bronze version and the same reference time: once
+        // here into the staged batch without its samples (what the audit reads: every row's key, reason and sample
+        // count), once by the publishing writes (the rows themselves); it is deterministic, so the rows published are
+        // the rows audited, and the samples are read twice but written once
         Dataset<Row> classified = classify(bronze, config, Timestamp.from(Instant.now()));
         String stagingPath = Tables.SILVER_STAGING.path(config);
         // a concurrent silver run may stage at the same moment: its refusal is Delta's, named in one line
-        Delta.commit(Tables.SILVER_STAGING.tableName(), () -> classified.write().format("delta").mode("overwrite")
-                .option("overwriteSchema", "true").save(stagingPath));
+        Delta.commit(Tables.SILVER_STAGING.tableName(), () -> classified.drop(SAMPLES).write().format("delta")
+                .mode("overwrite").option("overwriteSchema", "true").save(stagingPath));
         FaultPoints.reached("silver.after_stage_commit");
         Dataset<Row> staged = spark.read().format("delta").load(stagingPath);
 
@@ -91,7 +100,7 @@ public final class Silver {
         }
 
         Sessions.describe(spark, "fosm-silver", "silver: publish " + batchTag);
-        Dataset<Row> published = SilverFilters.apply(valid(staged), config.fibers());
+        Dataset<Row> published = SilverFilters.apply(valid(classified), config.fibers());
         // both tables record their samples encoding; a one-date run into an old-encoding table is refused up front
         String silverPath = Tables.SILVER.path(config);
         String quarantinePath = Tables.SILVER_QUARANTINE.path(config);
@@ -104,7 +113,11 @@ public final class Silver {
             Samples.mark(spark, Tables.SILVER.tableName(), silverPath);
         }
         FaultPoints.reached("silver.after_publish");
-        Delta.replace(quarantine(staged, Timestamp.from(Instant.now())), quarantinePath, date, inputs, EVENT_DATE);
+        // a batch without quarantined rows (the audit counted them) needs no second pass over bronze for them
+        Dataset<Row> quarantined = reasons.isEmpty()
+                ? spark.createDataFrame(List.of(), Schemas.SILVER_QUARANTINE)
+                : quarantine(classified, Timestamp.from(Instant.now()));
+        Delta.replace(quarantined, quarantinePath, date, inputs, EVENT_DATE);
         if (markQuarantine) {
             Samples.mark(spark, Tables.SILVER_QUARANTINE.tableName(), quarantinePath);
         }
@@ -131,8 +144,10 @@ public final class Silver {
         if (!hasRepeatedKey(bronze)) {
             return checked;
         }
+        // the order is total (the samples' hash last) so that every evaluation of the batch keeps the same copy
         WindowSpec byKey = Window.partitionBy(col(FIBER_ID), col(CHANNEL), col(CHUNK_START))
-                .orderBy(col(REASON).isNull().desc(), col(SEQ).desc(), col(INGEST_TIME).desc(), col(SOURCE_FILE).asc());
+                .orderBy(col(REASON).isNull().desc(), col(SEQ).desc(), col(INGEST_TIME).desc(), col(SOURCE_FILE).asc(),
+                        xxhash64(col(SAMPLES)).asc());
         Column duplicate = col(REASON).isNull().and(row_number().over(byKey).gt(1));
         return checked
                 .withColumn(DETAIL, when(duplicate, concat(lit("same key as the kept chunk with seq "),
