@@ -52,10 +52,9 @@ public final class Samples {
     /** {@code count} samples from {@code offset} packed. */
     public static byte[] encode(float[] samples, int offset, int count) {
         byte[] out = new byte[count * BYTES];
-        for (int i = 0; i < count; i++) {
-            // raw bits: a NaN keeps its payload
-            INT_LE.set(out, i * BYTES, Float.floatToRawIntBits(samples[offset + i]));
-        }
+        // one bulk copy through a little-endian float view (a memory copy on a little-endian machine, a swapping copy
+        // otherwise): raw bits, so a NaN keeps its payload
+        java.nio.ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(samples, offset, count);
         return out;
     }
 
@@ -76,9 +75,7 @@ public final class Samples {
             throw new IllegalArgumentException("Cannot decode samples: " + n + " samples do not fit a buffer of "
                     + into.length);
         }
-        for (int i = 0; i < n; i++) {
-            into[i] = Float.intBitsToFloat((int) INT_LE.get(packed, i * BYTES));
-        }
+        java.nio.ByteBuffer.wrap(packed, 0, n * BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(into, 0, n);
         return n;
     }
 

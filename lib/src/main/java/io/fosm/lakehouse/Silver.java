@@ -78,8 +78,19 @@ public final class Silver {
         Delta.commit(Tables.SILVER_STAGING.tableName(), () -> classified.drop(SAMPLES).write().format("delta")
                 .mode("overwrite").option("overwriteSchema", "true").save(stagingPath));
         FaultPoints.reached("silver.after_stage_commit");
-        Dataset<Row> staged = spark.read().format("delta").load(stagingPath);
+        // small (no samples): cached for the audit's passes and the counts, which would each read the table again
+        Dataset<Row> staged = spark.read().format("delta").load(stagingPath)
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        try {
+            return auditAndPublish(spark, config, date, staged, classified, batchTag, inputs);
+        } finally {
+            staged.unpersist();
+        }
+    }
 
+    private static Result auditAndPublish(SparkSession spark, FosmConfig config, Optional<LocalDate> date,
+                                          Dataset<Row> staged, Dataset<Row> classified, String batchTag,
+                                          Optional<String> inputs) {
         Sessions.describe(spark, "fosm-silver", "silver: Deequ audit of the staged batch");
         QualityReport report = SilverChecks.audit(spark, staged, config, batchTag, config.tablePath(Tables.DEEQU_METRICS));
         Map<String, Long> reasons = new LinkedHashMap<>();
