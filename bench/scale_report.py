@@ -113,13 +113,19 @@ def main():
                          + (f", max rel. difference to gold {check['max_relative_difference']:.2g}" if check else "")
                          + " |")
     # per-sample cost from the smallest to the largest size (the goal: flat within 20 %)
+    # stage time per sample includes the job's fixed cost (Delta log, planning), which a larger fiber amortises; the
+    # executor task CPU per sample is the part that grows with the data, and shows whether it grows faster than it
     flat = {}
+    flat_tasks = {}
     if len(sizes) > 1:
         for stage in STAGES:
             for k in masters:
                 a, b = runs.get((sizes[0], k, stage)), runs.get((sizes[-1], k, stage))
                 if a and b:
                     flat[f"{stage} local[{k}]"] = (b["seconds"] / b["samples"]) / (a["seconds"] / a["samples"])
+                    if a["executor_cpu_s"] and b["executor_cpu_s"]:
+                        flat_tasks[f"{stage} local[{k}]"] = ((b["executor_cpu_s"] / b["samples"])
+                                                             / (a["executor_cpu_s"] / a["samples"]))
     try:
         cpu = next(l.split(":", 1)[1].strip() for l in subprocess.run(["lscpu"], capture_output=True, text=True)
                    .stdout.splitlines() if l.startswith("Model name:"))
@@ -127,13 +133,17 @@ def main():
         cpu = "unknown"
     result = {"machine": {"cpu": cpu, "cores": os.cpu_count(), "load_average": os.getloadavg()},
               "goals_samples_per_s_per_core": GOALS, "rows": rows,
-              "cost_per_sample_largest_over_smallest": flat, "python_peer": peers}
+              "cost_per_sample_largest_over_smallest": flat,
+              "task_cpu_per_sample_largest_over_smallest": flat_tasks, "python_peer": peers}
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(result, f, indent=1)
     text = "\n".join(lines)
     if flat:
         text += "\n\nper-sample cost, largest size / smallest size: " + ", ".join(
             f"{k} {v:.2f}" for k, v in flat.items())
+    if flat_tasks:
+        text += "\n\ntask CPU per sample, largest size / smallest size: " + ", ".join(
+            f"{k} {v:.2f}" for k, v in flat_tasks.items())
     with open(os.path.join(args.out, "scale.md"), "w") as f:
         f.write(text + "\n")
     print(text)

@@ -51,9 +51,9 @@ import org.apache.spark.sql.types.StructType;
  * of one (fiber, window_start).
  *
  * <p>Cost: one shuffle of the signal by (fiber, channel) ({@code gold.partitions}, default
- * spark.sql.shuffle.partitions), one small shuffle of feature rows by (fiber, window) for the spatial context, and the
- * labels per row ({@link EventLabels}: the event log travels with the tasks). The DSP runs in {@code mapPartitions}
- * over primitive arrays with reused buffers.
+ * spark.sql.shuffle.partitions), two small shuffles of feature rows: by (fiber, window) for the spatial context and by
+ * (fiber, channel, window) to write gold clustered and sorted on that key; the labels per row ({@link EventLabels}: the
+ * event log travels with the tasks). The DSP runs in {@code mapPartitions} over primitive arrays with reused buffers.
  */
 public final class Gold {
     private Gold() {}
@@ -88,8 +88,16 @@ public final class Gold {
                     .withColumn(EVENT_ID, when(hasLog, col(EVENT_ID)))
                     .withColumn(LABEL_AMBIGUOUS, when(hasLog, col(LABEL_AMBIGUOUS)));
         }
+        // gold is written clustered by (fiber, channel, window_start): rows hashed on that key (AQE may coalesce the
+        // partitions) and sorted on it, so a file holds whole channels in time order. Readers filtering on channel or
+        // time skip row groups, and the layout does not depend on how the features were computed: a model trained on
+        // gold sees the same rows in the same order (LR's and XGBoost's sums and sketches follow row order)
+        // (the sort comes after the join, which Spark's optimiser may not keep a sort under, and leads with the
+        // write's partition columns, so that the writer adds no sort of its own)
+        labelled = labelled.repartition(col(FIBER_ID), col(CHANNEL), col(WINDOW_START));
         // where each window lies along the pipeline: chainage (and coordinates with a route file) per channel
-        Dataset<Row> located = FiberRoutes.load(spark, config).withGeometry(labelled);
+        Dataset<Row> located = FiberRoutes.load(spark, config).withGeometry(labelled)
+                .sortWithinPartitions(FIBER_ID, EVENT_DATE, CHANNEL, WINDOW_START);
         String goldPath = Tables.GOLD_FEATURES.path(config);
         Delta.replace(located, goldPath, date, Optional.of(Delta.inputsMetadata(input)), FIBER_ID, EVENT_DATE);
         FaultPoints.reached("gold.after_commit");
