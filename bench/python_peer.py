@@ -95,7 +95,11 @@ def run(silver, out, processes, block):
     start_us = t.column("chunk_start").cast(pa.timestamp("us")).cast(pa.int64()).to_numpy()
     if not (t.column("sample_rate").to_numpy() == FS).all():
         raise SystemExit("expected every chunk at %g Hz" % FS)
-    lengths, values = unpack(t.column("samples").combine_chunks())
+    samples = t.column("samples")
+    if pa.types.is_binary(samples.type):
+        # binary offsets are 32-bit: one array of more than 2 GiB of samples (0.5 G samples) needs 64-bit ones
+        samples = samples.cast(pa.large_binary())
+    lengths, values = unpack(samples.combine_chunks())
     offsets = np.concatenate([[0], np.cumsum(lengths)])
     order = np.lexsort((start_us, channel, fiber))
     keys, window_start, blocks = [], [], []
