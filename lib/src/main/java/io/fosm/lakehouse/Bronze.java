@@ -352,16 +352,8 @@ public final class Bronze {
 
     /**
      * Decodes binaryFile rows ({@code path, length, content}) into chunk rows; a file that does not decode becomes a
-     * single row with a {@code reason}, its detail and its raw content.
-     */
-    public static Dataset<Row> decode(Dataset<Row> binaryFiles) {
-        return binaryFiles.select("path", "length", "content")
-                .flatMap((FlatMapFunction<Row, Row>) f -> decodeFile(f, null), Encoders.row(DECODED));
-    }
-
-    /**
-     * {@link #decode(Dataset)}, adding each file's {@link FosfFile} summary to {@code files} as the rows are produced
-     * (once per file by the action that runs it: use it in one action only).
+     * single row with a {@code reason}, its detail and its raw content. Each file's {@link FosfFile} summary goes to
+     * {@code files} as the rows are produced (once per file by the action that runs it: use it in one action only).
      */
     public static Dataset<Row> decode(Dataset<Row> binaryFiles, CollectionAccumulator<FosfFile> files) {
         return binaryFiles.select("path", "length", "content")
@@ -376,22 +368,16 @@ public final class Bronze {
         try {
             records = ChunkCodec.decodeFile(content);
         } catch (MalformedRecordException e) {
-            if (files != null) {
-                files.add(FosfFile.failed(path, e.reasonCode(), e.getMessage()));
-            }
+            files.add(FosfFile.failed(path, e.reasonCode(), e.getMessage()));
             return Collections.singletonList(failure(path, length, e.reasonCode(), e.getMessage(), content)).iterator();
         }
         if (records.isEmpty()) {
             // recorded, so the file is not picked up again on every run
             String detail = "Cannot ingest " + path + ": the chunk file holds no records";
-            if (files != null) {
-                files.add(FosfFile.failed(path, "empty_file", detail));
-            }
+            files.add(FosfFile.failed(path, "empty_file", detail));
             return Collections.singletonList(failure(path, length, "empty_file", detail, content)).iterator();
         }
-        if (files != null) {
-            files.add(FosfFile.of(path, records));
-        }
+        files.add(FosfFile.of(path, records));
         List<Row> rows = new ArrayList<>(records.size());
         for (ChunkRecord r : records) {
             rows.add(RowFactory.create(r.fiberId(), r.channel(), toTimestamp(r.chunkStartMicros()), r.sampleRate(),
