@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Where a stage's time goes, from what `make bench-scale` keeps (docs/benchmarks.md, "Scale").
 
-  python bench/profile.py jobs EVENTS_DIR
+  python bench/spark_profile.py jobs EVENTS_DIR
       the Spark jobs of one stage in order: start (s after the application start), wall time, tasks, executor CPU
       and run time, and the job's description (`bench/out/scale/events/<size>-local<k>/<stage>/`)
-  python bench/profile.py jfr EVENTS_DIR JFR_FILE [JOB_IDS]
+  python bench/spark_profile.py jfr EVENTS_DIR JFR_FILE [JOB_IDS]
       the executor threads' Java Flight Recorder samples (BENCH_SCALE_JFR=1) during each job, by what they were
       doing (DSP, Parquet, Delta statistics, sort, shuffle, row (de)serialisation, ...); JOB_IDS like 8,12 (default:
       the jobs with at least 2 s of executor CPU)
