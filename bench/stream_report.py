@@ -191,14 +191,17 @@ def measure(a):
             "latency_p95_first_third_s": percentile(first, 95),
             "latency_p95_last_third_s": percentile(last, 95),
         })
-        # keeps up: every offset processed in time, scores committed all along (not one catch-up batch at the end),
-        # the backlog did not grow (the last third is not much slower than the first) and the processed rate is the
-        # offered one (5 % for batch granularity at the ends of the live period)
-        res["keeps_up"] = bool(lat) and bool(a.drained) \
-            and batches >= max(3, a.seconds / (4 * a.trigger_seconds)) \
+        # keeps up (capacity): every offset processed in time, scores committed all along (at least 3 batches, not one
+        # catch-up batch at the end), the backlog did not grow (the last third is not much slower than the first) and
+        # the processed rate is the offered one (5 % for batch granularity at the ends of the live period). A stream
+        # whose micro-batches take longer than its trigger can still keep up: each batch then takes in more feed.
+        res["keeps_up"] = bool(lat) and bool(a.drained) and batches >= 3 \
             and res["latency_p95_last_third_s"] <= 1.5 * res["latency_p95_first_third_s"] + a.trigger_seconds \
             and res["processed_samples_per_s"] >= 0.95 * res["offered_samples_per_s"]
         res["latency_bounded"] = res["keeps_up"]
+        # at its trigger: the batches came about as often as the trigger asks (at least one per 4 trigger intervals),
+        # i.e. a batch's own time is not what sets the latency
+        res["at_trigger"] = res["keeps_up"] and batches >= a.seconds / (4 * a.trigger_seconds)
     with open(a.out, "w") as fh:
         json.dump(res, fh, indent=2)
     print(json.dumps(res, indent=2))
@@ -219,6 +222,19 @@ def gold_samples_per_s(path):
         with open(path) as fh:
             g = json.load(fh)["gold"]["local[2]"]
         return g["samples_per_s"], "%s (gold local[2], %.1f s median)" % (path, g["median_seconds"])
+    # else the scale benchmark's largest fiber beside it (make bench-scale: $BENCH_OUT/scale/results.json)
+    scale = os.path.join(os.path.dirname(path or "."), "scale", "results.json")
+    if os.path.isfile(scale):
+        with open(scale) as fh:
+            rows = [r for r in json.load(fh)["rows"]
+                    if r["stage"] == "gold" and (r["runs"].get("local[2]") or {}).get("seconds")]
+        if rows:
+            def samples(size):  # c<channels>-s<seconds> at 1 kHz
+                c, s = size[1:].split("-s")
+                return int(c) * int(s) * 1000
+            r = max(rows, key=lambda r: samples(r["size"]))
+            sec = r["runs"]["local[2]"]["seconds"]
+            return samples(r["size"]) / sec, "%s (gold local[2] on %s, %.1f s)" % (scale, r["size"], sec)
     # docs/benchmarks.md, latest run: gold local[2] 52.0 s for 30.72 M samples
     return 591000.0, "docs/benchmarks.md latest run (gold local[2], 591 k samples/s); run bench/run.sh to re-measure"
 
@@ -239,8 +255,9 @@ def summarize(a):
                r["processed_samples_per_s"] >= 4e6 and r["latency_p95_s"] <= 5 for r in bounded))}
     with open(os.path.join(a.out, "results.json"), "w") as fh:
         json.dump(res, fh, indent=2)
-    print("%8s %14s %14s %9s %9s %9s %8s %8s %8s %9s %9s  %s" % (
-        "channels", "offered/s", "processed/s", "p50 s", "p95 s", "max s", "batches", "keeps_up", "drained",
+    print("%8s %14s %14s %9s %9s %9s %8s %8s %10s %8s %9s %9s  %s" % (
+        "channels", "offered/s", "processed/s", "p50 s", "p95 s", "max s", "batches", "keeps_up", "at_trigger",
+        "drained",
         "batch s", "arrive s", "dead letters"))
     for r in runs:
         if "error" in r:
@@ -248,10 +265,10 @@ def summarize(a):
             continue
         prof = r.get("profile", {})
         trig = prof.get("spark_ms_median", {}).get("triggerExecution")
-        print("%8d %14.0f %14.0f %9.2f %9.2f %9.2f %8d %8s %8s %9s %9s  %s" % (
+        print("%8d %14.0f %14.0f %9.2f %9.2f %9.2f %8d %8s %10s %8s %9s %9s  %s" % (
             r["channels"], r["offered_samples_per_s"], r["processed_samples_per_s"], r["latency_p50_s"],
             r["latency_p95_s"], r["latency_max_s"], r["scoring_batches"], r.get("keeps_up", r["latency_bounded"]),
-            r.get("drained", "?"), "-" if trig is None else "%.2f" % (trig / 1000),
+            r.get("at_trigger", "?"), r.get("drained", "?"), "-" if trig is None else "%.2f" % (trig / 1000),
             "-" if prof.get("arrival_delay_max_s") is None else "%.2f" % prof["arrival_delay_max_s"],
             r["dead_letters"]))
     if best:
@@ -259,7 +276,9 @@ def summarize(a):
               % (best["offered_samples_per_s"], res["ratio_to_gold_local2"], gold_src))
     else:
         print("no run kept up")
-    print("(batch s: median trigger execution of batches with input; arrive s: largest arrival delay measured)")
+    print("(keeps_up: every offset processed at the offered rate with a latency that does not grow; at_trigger: and the"
+          " batches came about as often as the trigger asks; batch s: median trigger execution of batches with input;"
+          " arrive s: largest arrival delay measured)")
     print("goal (>= 4,000,000 samples/s processed with p95 <= 5 s at local[2]): %s" % (
         "met" if res["goal_4M_samples_per_s_p95_5s"] else "missed"))
     return 0
