@@ -26,6 +26,8 @@
 #   BENCH_SCALE_KEEP_LAKES [0]            1 = keep each lakehouse under $BENCH_OUT/scale/lake
 #   BENCH_OUT [bench/out]                 results in $BENCH_OUT/scale/results.json and scale.md, logs in .../logs
 #   MVN_FLAGS []                          extra Maven flags, e.g. -o
+#   MLFLOW_TRACKING_URI [http://127.0.0.1:5055]  the registry score uses; a local one that is not running is started
+#                                         (bin/mlflow-server) and stopped at the end
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -41,6 +43,30 @@ export SPARK_HOME="${SPARK_HOME:-$("$py" -c 'import os, pyspark; print(os.path.d
 # the master goes to spark-submit (a later --master wins); the configuration loader rejects FOSM_MASTER as a key
 unset FOSM_MASTER
 mkdir -p "$out/logs" "$out/data" "$out/events" "$out/lake"
+
+# score needs the MLflow registry (and so does training its model): on a fresh machine nothing runs yet, so a local
+# server is started here when MLFLOW_TRACKING_URI (default http://127.0.0.1:5055) is a local one that does not answer,
+# and stopped at the end
+export MLFLOW_TRACKING_URI="${MLFLOW_TRACKING_URI:-http://127.0.0.1:5055}"
+started_mlflow=0
+stop_mlflow() { if (( started_mlflow )); then FOSM_MLFLOW_PORT="$mlflow_port" bin/mlflow-server stop >/dev/null || true; fi; }
+trap stop_mlflow EXIT
+if [[ " $stages " == *" score "* ]] && ! "$py" - "$MLFLOW_TRACKING_URI/health" <<'PY' >/dev/null 2>&1
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1], timeout=3)
+PY
+then
+  if [[ "$MLFLOW_TRACKING_URI" =~ ^http://(127\.0\.0\.1|localhost):([0-9]+)/?$ ]]; then
+    mlflow_port="${BASH_REMATCH[2]}"
+    echo "== no MLflow server at $MLFLOW_TRACKING_URI: starting bin/mlflow-server on port $mlflow_port (stopped at the end)"
+    FOSM_MLFLOW_PORT="$mlflow_port" bin/mlflow-server start
+    started_mlflow=1
+  else
+    echo "bench-scale: Cannot reach the MLflow tracking server at $MLFLOW_TRACKING_URI (score needs it): start it, or" \
+      "unset MLFLOW_TRACKING_URI to use a local one" >&2
+    exit 2
+  fi
+fi
 # BENCH_SCALE_BUILD=0 skips the build (a jar built from the same tree already there)
 [[ "${BENCH_SCALE_BUILD:-1}" == 0 ]] || mvn -B -q ${MVN_FLAGS:-} install -DskipTests
 
